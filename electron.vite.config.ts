@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  // Engine + Electron shell + CLI. Runtime dependencies stay external (node_modules).
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          shell: resolve(root, 'src-main/shell/main.ts'),
+          cli: resolve(root, 'src-main/cli/main.ts'),
+        },
+      },
+    },
+  },
+  // The sandboxed preload may only require('electron'): bundle everything else into one file.
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(root, 'src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src-renderer'),
+    base: './',
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      // No inline scripts or eval anywhere: the CSP forbids them.
+      modulePreload: { polyfill: false },
+      assetsInlineLimit: 0,
+    },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,238 @@
+/**
+ * The one API contract between the operator UI and the engine.
+ *
+ * Environment: neutral (imports zod only). It is the single module that the main process, the
+ * preload and the renderer all share; the Electron IPC registrar, the preload bridge and the
+ * headless WebSocket bridge are all derived from `methods` and `events` below.
+ */
+import { z } from 'zod';
+
+// ---------- domain shapes ----------
+
+export const UiLanguage = z.enum(['zh-CN', 'en']);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+
+export const SessionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'a session id is 8–64 letters, digits, "_" or "-"');
+
+export const SessionSourceKind = z.enum(['none', 'rtmp', 'srt', 'url', 'file']);
+
+export const SessionSource = z.strictObject({
+  kind: SessionSourceKind,
+  /** The pull URL or local file path; null for push listeners and "none". */
+  uri: z.string().max(4096).nullable(),
+});
+export type SessionSource = z.infer<typeof SessionSource>;
+
+export const SessionStatus = z.enum(['idle', 'live', 'ended']);
+
+export const Session = z.strictObject({
+  id: SessionId,
+  title: z.string(),
+  source: SessionSource,
+  status: SessionStatus,
+  /** Wall clock, ms since the epoch. */
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  endedAt: z.number().int().nullable(),
+});
+export type Session = z.infer<typeof Session>;
+
+/** Operator settings. Every key has a default, so a fresh data directory works as is. */
+export const Settings = z.strictObject({
+  /** 'system' follows the OS language (zh* → 简体中文, anything else → English). */
+  'ui.language': z.enum(['system', 'zh-CN', 'en']),
+  'ui.theme': z.enum(['system', 'dark', 'light']),
+  /** An explicit ffmpeg binary; null = ffmpeg-static, then `ffmpeg` on PATH. */
+  'ffmpeg.path': z.string().min(1).max(4096).nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingKey = keyof Settings;
+
+export const SETTING_DEFAULTS: Settings = {
+  'ui.language': 'system',
+  'ui.theme': 'system',
+  'ffmpeg.path': null,
+};
+
+const settingChange = <K extends SettingKey>(key: K) =>
+  z.strictObject({ key: z.literal(key), value: Settings.shape[key] });
+
+export const SettingChange = z.discriminatedUnion('key', [
+  settingChange('ui.language'),
+  settingChange('ui.theme'),
+  settingChange('ffmpeg.path'),
+]);
+export type SettingChange = z.infer<typeof SettingChange>;
+
+export const FfmpegStatus = z.union([
+  z.strictObject({
+    found: z.literal(true),
+    path: z.string(),
+    source: z.enum(['configured', 'ffmpeg-static', 'path']),
+  }),
+  z.strictObject({ found: z.literal(false), message: z.string() }),
+]);
+
+export const AppInfo = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  transport: z.enum(['electron', 'websocket']),
+  platform: z.string(),
+  dataDir: z.string(),
+  /** The OS/browser language reported by the engine's host, used when ui.language = system. */
+  systemLanguage: UiLanguage,
+  ffmpeg: FfmpegStatus,
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const Empty = z.strictObject({});
+
+// ---------- the contract ----------
+
+export const methods = {
+  'app.info': { input: Empty, output: AppInfo },
+  'settings.get': { input: Empty, output: Settings },
+  'settings.set': { input: SettingChange, output: Settings },
+  'sessions.list': {
+    input: z.strictObject({ limit: z.number().int().min(1).max(500).optional() }),
+    output: z.array(Session),
+  },
+  'sessions.get': { input: z.strictObject({ id: SessionId }), output: Session },
+  'sessions.create': {
+    input: z.strictObject({
+      title: z.string().trim().min(1, 'a session title cannot be empty').max(200),
+      source: SessionSource.optional(),
+    }),
+    output: Session,
+  },
+  'sessions.rename': {
+    input: z.strictObject({
+      id: SessionId,
+      title: z.string().trim().min(1, 'a session title cannot be empty').max(200),
+    }),
+    output: Session,
+  },
+} as const;
+
+export const events = {
+  /** A session was created or changed. */
+  'session.upserted': Session,
+  /** The settings changed (from any window or transport). */
+  'settings.changed': Settings,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+/** What a caller passes (before defaults and trimming). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives (validated). */
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** Electron IPC channel names, fixed per method/event: the renderer never names a channel. */
+export const methodChannel = (m: MethodName): string => `liveslice:call:${m}`;
+export const eventChannel = (e: EventName): string => `liveslice:event:${e}`;
+
+// ---------- errors and results ----------
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unknown_method',
+  'not_found',
+  'forbidden',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const SerializedError = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+export type SerializedError = z.infer<typeof SerializedError>;
+
+/** Errors cross process boundaries as plain data: Electron drops custom error fields. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+// ---------- the client every UI uses ----------
+
+/** One client interface for the renderer, whichever transport carries it. */
+export interface ApiClient {
+  readonly transport: 'electron' | 'websocket';
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** Returns the unsubscribe function. */
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/**
+ * The object the preload exposes as `window.liveslice`: one named function per contract
+ * method and one `on…` subscription per event — nothing generic.
+ */
+export interface PreloadBridge {
+  readonly transport: 'electron';
+  readonly methods: { readonly [M in MethodName]: (input: unknown) => Promise<CallResult<unknown>> };
+  readonly events: {
+    readonly [E in EventName]: (listener: (payload: unknown) => void) => () => void;
+  };
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+// ---------- the headless WebSocket wire protocol (derived from the same names) ----------
+
+/** Subprotocols the browser offers: the first names the protocol, the second carries the token. */
+export const WS_PROTOCOL = 'liveslice.v1';
+export const WS_TOKEN_PREFIX = 'liveslice.token.';
+export const WS_PATH = '/api/ws';
+/** GET with `Authorization: Bearer <token>`: 204 when the token is right, 401 when not. */
+export const AUTH_CHECK_PATH = '/api/auth';
+/** Cookie the headless UI sets so <video>/hls.js requests under /media/ carry the token. */
+export const MEDIA_COOKIE = 'liveslice_token';
+
+export const WsClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    method: z.string().max(100),
+    input: z.unknown(),
+  }),
+  z.strictObject({ type: z.literal('subscribe'), event: z.string().max(100) }),
+  z.strictObject({ type: z.literal('unsubscribe'), event: z.string().max(100) }),
+]);
+export type WsClientMessage = z.infer<typeof WsClientMessage>;
+
+export type WsServerMessage =
+  | { type: 'result'; id: number; result: CallResult<unknown> }
+  | { type: 'event'; event: EventName; payload: unknown }
+  | { type: 'error'; error: SerializedError };

@@ -1,0 +1,187 @@
+/**
+ * The Electron shell: the only code that imports `electron`. It creates the engine, registers
+ * the IPC transport generated from the contract, the session-media protocol, and the window.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, screen, session, shell } from 'electron';
+import { forwardEventsToWindows, type IpcSenderEvent, registerIpcApi } from '../api/ipc-transport';
+import { defaultDataDir, ensureDataDir } from '../config/paths';
+import { createEngine, type Engine, languageFromLocale } from '../engine';
+import { createLogger, type Logger } from '../log/logger';
+import { openMedia, toWebResponse } from '../media/serve';
+import { RENDERER_CSP } from '../security/csp';
+import { isSafeExternalUrl, isTrustedAppUrl, type RendererLocation } from '../security/urls';
+import { fitWindowState, MIN_HEIGHT, MIN_WIDTH, WindowState } from './window-state';
+
+/** liveslice-media://session/<path inside the data directory> */
+export const MEDIA_SCHEME = 'liveslice-media';
+const WINDOW_STATE_KEY = 'window.state';
+
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: MEDIA_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+  },
+]);
+
+const devServer = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const rendererLocation: RendererLocation = devServer
+  ? { kind: 'origin', origin: devServer }
+  : { kind: 'file', dir: join(__dirname, '..', 'renderer') };
+
+const dataDir = ensureDataDir(argValue('--data-dir') ?? defaultDataDir({}));
+app.setPath('userData', dataDir);
+
+let engine: Engine | null = null;
+let logger: Logger | null = null;
+const windows = new Set<BrowserWindow>();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  app.on('second-instance', () => {
+    const win = [...windows][0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isTrustedAppUrl(url, rendererLocation)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isTrustedAppUrl(url, rendererLocation)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    engine?.close();
+    logger?.close();
+  });
+  app.whenReady().then(start, (err: unknown) => {
+    process.stderr.write(`LiveSlice failed to start: ${String(err)}\n`);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  logger = createLogger({ dir: join(dataDir, 'logs'), console: !app.isPackaged });
+  engine = createEngine({
+    dataDir,
+    logger,
+    transport: 'electron',
+    systemLanguage: languageFromLocale(app.getLocale()),
+  });
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // The dev server serves over http: give it the same policy as the built file's meta tag.
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [devServer ? devCsp() : RENDERER_CSP],
+      },
+    });
+  });
+  const mediaRoot = dataDir;
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.hostname !== 'session') return new Response('Unknown media host', { status: 404 });
+    const media = await openMedia(
+      mediaRoot,
+      url.pathname.replace(/^\//, ''),
+      request.headers.get('range'),
+      request.method === 'HEAD' ? 'HEAD' : 'GET',
+    );
+    return toWebResponse(media);
+  });
+
+  const winIds = new Set<number>();
+  const isTrustedSender = (event: IpcSenderEvent): boolean => {
+    const frame = event.senderFrame;
+    return (
+      frame !== null &&
+      frame.parent === null &&
+      winIds.has(event.sender.id) &&
+      isTrustedAppUrl(frame.url, rendererLocation)
+    );
+  };
+  registerIpcApi({ ipcMain, handlers: engine.handlers, isTrustedSender, logger });
+  forwardEventsToWindows(engine.bus, () => [...windows].map((w) => w.webContents));
+
+  const win = createWindow(engine);
+  winIds.add(win.webContents.id);
+}
+
+function createWindow(eng: Engine): BrowserWindow {
+  const areas = screen.getAllDisplays().map((d) => d.workArea);
+  const state = fitWindowState(eng.store.settings.getInternal(WINDOW_STATE_KEY, WindowState), areas);
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
+    show: false,
+    title: 'LiveSlice',
+    backgroundColor: '#111318',
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  windows.add(win);
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  const save = (): void => {
+    if (win.isDestroyed()) return;
+    const b = win.getNormalBounds();
+    eng.store.settings.setInternal(WINDOW_STATE_KEY, { ...b, maximized: win.isMaximized() });
+  };
+  let timer: NodeJS.Timeout | null = null;
+  const saveSoon = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  };
+  win.on('resize', saveSoon);
+  win.on('move', saveSoon);
+  win.on('close', () => {
+    if (timer) clearTimeout(timer);
+    save();
+  });
+  win.on('closed', () => windows.delete(win));
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadFile(join(__dirname, '..', 'renderer', 'index.html'));
+  return win;
+}
+
+/** Vite's dev server needs its HMR socket and the React refresh preamble; dev builds only. */
+function devCsp(): string {
+  const origin = devServer ? new URL(devServer).origin : '';
+  const ws = origin.replace(/^http/, 'ws');
+  return RENDERER_CSP.replace("script-src 'self'", `script-src 'self' 'unsafe-inline'`).replace(
+    "connect-src 'self'",
+    `connect-src 'self' ${ws}`,
+  );
+}
+
+function argValue(name: string): string | undefined {
+  const prefix = `${name}=`;
+  const hit = process.argv.find((a) => a.startsWith(prefix));
+  return hit ? hit.slice(prefix.length) : undefined;
+}

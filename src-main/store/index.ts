@@ -1,0 +1,27 @@
+/** The store's public surface. */
+import { type Db, openDatabase } from './db';
+import { type SessionsRepo, sessionsRepo } from './sessions';
+import { type SettingsRepo, settingsRepo } from './settings';
+
+export { StoreError, DB_FILE } from './db';
+export type { SessionsRepo } from './sessions';
+export type { SettingsRepo } from './settings';
+
+export interface Store {
+  readonly db: Db;
+  readonly sessions: SessionsRepo;
+  readonly settings: SettingsRepo;
+  close(): void;
+}
+
+export function openStore(dataDir: string): Store {
+  const db = openDatabase(dataDir);
+  return {
+    db,
+    sessions: sessionsRepo(db),
+    settings: settingsRepo(db),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
