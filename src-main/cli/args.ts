@@ -108,8 +108,7 @@ function bad(message: string): Command {
 }
 
 function cleanParseError(err: unknown): string {
+  // Node's messages run over several lines and suggest '--' separators: keep the first line.
   const msg = err instanceof Error ? err.message : String(err);
-  // Node's messages are long and suggest '--' separators; keep the first sentence.
-  const m = /^(Unknown option '[^']+')|^(Option '[^']+' argument missing)|^(Unexpected argument '[^']+')/.exec(msg);
-  return (m?.[0] ?? msg.split('. ')[0] ?? msg).replace(/\.$/, '');
+  return (msg.split('\n')[0] ?? msg).replace(/\.$/, '');
 }

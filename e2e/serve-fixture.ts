@@ -1,0 +1,77 @@
+/**
+ * Starts a real `liveslice serve` (the built CLI, as a user runs it) on 127.0.0.1 with its own
+ * data directory, waits for the URL it prints, and stops it afterwards.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+
+export const ROOT = join(__dirname, '..');
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  output: () => string;
+}
+
+export async function startServe(dataDir: string): Promise<{ served: Served; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'liveslice.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, LANG: 'en_US.UTF-8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`liveslice serve printed no URL within 20 s:\n${out}`)), 20_000);
+    const check = (): void => {
+      const m = /Open the operator UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`liveslice serve exited with ${code}:\n${out}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    served: { url, origin: parsed.origin, token: parsed.hash.replace('#token=', ''), dataDir, output: () => out },
+    child,
+  };
+}
+
+export async function stopServe(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+export const test = base.extend<{ served: Served }>({
+  // eslint-disable-next-line no-empty-pattern
+  served: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'liveslice-e2e-'));
+    const { served, child } = await startServe(dataDir);
+    try {
+      await use(served);
+    } finally {
+      const code = await stopServe(child);
+      rmSync(dataDir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`liveslice serve did not stop cleanly (exit ${code}):\n${served.output()}`);
+    }
+  },
+});
+
+export { expect } from '@playwright/test';
