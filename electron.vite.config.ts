@@ -1,8 +1,17 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { injectCspMeta } from './src-main/security/csp';
 
 const root = import.meta.dirname;
+
+/** The CSP is defined once (src-main/security/csp.ts) and written into the built index.html. */
+const cspMeta = (): Plugin => ({
+  name: 'liveslice-csp',
+  apply: 'build',
+  transformIndexHtml: { order: 'post', handler: (html) => injectCspMeta(html) },
+});
 
 export default defineConfig({
   // Engine + Electron shell + CLI. Runtime dependencies stay external (node_modules).
@@ -37,8 +46,9 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
       // No inline scripts or eval anywhere: the CSP forbids them.
       modulePreload: { polyfill: false },
+      minify: true,
       assetsInlineLimit: 0,
     },
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
   },
 });

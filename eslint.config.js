@@ -15,7 +15,10 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden' },
@@ -23,7 +26,12 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['**/*.{js,cjs,mjs}', 'electron.vite.config.ts', 'vitest.config.mts', 'playwright.config.ts'],
+    files: [
+      '**/*.{js,cjs,mjs}',
+      'electron.vite.config.ts',
+      'vitest.config.mts',
+      'playwright.config.ts',
+    ],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
@@ -61,7 +69,12 @@ module.exports = tseslint.config(
           paths: nodeBuiltins,
           patterns: [
             {
-              group: ['../src-main/*', '!../src-main/api', '../src-main/api/*', '!../src-main/api/contract'],
+              group: [
+                '../src-main/*',
+                '!../src-main/api',
+                '../src-main/api/*',
+                '!../src-main/api/contract',
+              ],
               message: 'The preload may import only the API contract from src-main.',
             },
           ],
@@ -81,7 +94,12 @@ module.exports = tseslint.config(
           paths: ['electron', ...nodeBuiltins],
           patterns: [
             {
-              group: ['**/src-main/**', '!**/src-main/api/contract'],
+              group: [
+                '**/src-main/*',
+                '!**/src-main/api',
+                '**/src-main/api/*',
+                '!**/src-main/api/contract',
+              ],
               message: 'The renderer may import only the API contract from src-main.',
             },
           ],

@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 // (Debian's /usr/bin/chromium) when present, or CHROMIUM_PATH. A laptop with internet may
 // instead run `npx playwright install chromium` and leave both unset.
 const systemChromium =
-  process.env['CHROMIUM_PATH'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  process.env['CHROMIUM_PATH'] ??
+  (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}'],
+    include: [
+      'src-main/**/*.test.ts',
+      'src-preload/**/*.test.ts',
+      'src-renderer/**/*.test.{ts,tsx}',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,

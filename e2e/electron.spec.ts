@@ -24,7 +24,8 @@ function electronBinary(): { path: string } | { skip: string } {
         `${err instanceof Error ? err.message.split('\n')[0] : String(err)}. Run \`npm install\` with internet to get it.`,
     };
   }
-  if (typeof path !== 'string' || !existsSync(path)) return { skip: 'Electron binary not found on disk' };
+  if (typeof path !== 'string' || !existsSync(path))
+    return { skip: 'Electron binary not found on disk' };
   if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
     return { skip: 'No display: run under xvfb-run to test the Electron window on Linux' };
   }
@@ -57,18 +58,28 @@ test('the desktop window is sandboxed and exposes exactly the contract', async (
       await expect(page.getByTestId(`pane-${pane}`)).toBeVisible();
     }
     const exposed = await page.evaluate(() => {
-      const w = window as unknown as { liveslice: { methods: object }; require?: unknown; process?: unknown };
+      const w = window as unknown as {
+        liveslice: { methods: object };
+        require?: unknown;
+        process?: unknown;
+      };
       return {
         methods: Object.keys(w.liveslice.methods).sort(),
         require: typeof w.require,
         process: typeof w.process,
       };
     });
-    expect(exposed).toEqual({ methods: [...METHOD_NAMES].sort(), require: 'undefined', process: 'undefined' });
+    expect(exposed).toEqual({
+      methods: [...METHOD_NAMES].sort(),
+      require: 'undefined',
+      process: 'undefined',
+    });
     const info = await page.evaluate(() =>
-      (window as unknown as { liveslice: { methods: Record<string, (i: unknown) => Promise<unknown>> } }).liveslice.methods[
-        'app.info'
-      ]!({}),
+      (
+        window as unknown as {
+          liveslice: { methods: Record<string, (i: unknown) => Promise<unknown>> };
+        }
+      ).liveslice.methods['app.info']!({}),
     );
     expect(info).toMatchObject({ ok: true, value: { transport: 'electron', dataDir } });
     const popup = await page.evaluate(() => window.open('https://example.com') === null);

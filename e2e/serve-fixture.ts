@@ -18,17 +18,26 @@ export interface Served {
   output: () => string;
 }
 
-export async function startServe(dataDir: string): Promise<{ served: Served; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'liveslice.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, LANG: 'en_US.UTF-8' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServe(
+  dataDir: string,
+): Promise<{ served: Served; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'liveslice.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LANG: 'en_US.UTF-8' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (out += c));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`liveslice serve printed no URL within 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`liveslice serve printed no URL within 20 s:\n${out}`)),
+      20_000,
+    );
     const check = (): void => {
       const m = /Open the operator UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})/.exec(out);
       if (m?.[1]) {
@@ -44,20 +53,30 @@ export async function startServe(dataDir: string): Promise<{ served: Served; chi
   });
   const parsed = new URL(url);
   return {
-    served: { url, origin: parsed.origin, token: parsed.hash.replace('#token=', ''), dataDir, output: () => out },
+    served: {
+      url,
+      origin: parsed.origin,
+      token: parsed.hash.replace('#token=', ''),
+      dataDir,
+      output: () => out,
+    },
     child,
   };
 }
 
 export async function stopServe(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   child.kill('SIGINT');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   const code = await exited;
   clearTimeout(timer);
   return code;
 }
+
+const stopCodes: Array<number | null> = [];
 
 export const test = base.extend<{ served: Served }>({
   // eslint-disable-next-line no-empty-pattern
@@ -69,7 +88,12 @@ export const test = base.extend<{ served: Served }>({
     } finally {
       const code = await stopServe(child);
       rmSync(dataDir, { recursive: true, force: true });
-      if (code !== 0) throw new Error(`liveslice serve did not stop cleanly (exit ${code}):\n${served.output()}`);
+      stopCodes.push(code);
+    }
+    if (stopCodes.at(-1) !== 0) {
+      throw new Error(
+        `liveslice serve did not stop cleanly (exit ${stopCodes.at(-1)}):\n${served.output()}`,
+      );
     }
   },
 });

@@ -3,10 +3,22 @@ import { expect, test } from './serve-fixture';
 
 const PANES = ['live', 'transcript', 'highlights', 'prompt', 'review', 'monitor'] as const;
 
-test('opens through liveslice serve, shows every pane, and switches language', async ({ page, served }) => {
+test('opens through liveslice serve, shows every pane, and switches language', async ({
+  page,
+  served,
+}) => {
   const cspErrors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text()))
+      cspErrors.push(msg.text());
+  });
+  // Init scripts run outside the page's CSP: record every violation the policy reports.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.goto(served.url);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
@@ -20,12 +32,16 @@ test('opens through liveslice serve, shows every pane, and switches language', a
   const select = page.getByTestId('language-select');
   await select.selectOption('en');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  const english = await Promise.all(PANES.map((p) => page.getByTestId(`pane-${p}`).locator('h2').innerText()));
+  const english = await Promise.all(
+    PANES.map((p) => page.getByTestId(`pane-${p}`).locator('h2').innerText()),
+  );
 
   await select.selectOption('zh-CN');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByTestId('pane-live').locator('h2')).not.toHaveText(english[0]!);
-  const chinese = await Promise.all(PANES.map((p) => page.getByTestId(`pane-${p}`).locator('h2').innerText()));
+  const chinese = await Promise.all(
+    PANES.map((p) => page.getByTestId(`pane-${p}`).locator('h2').innerText()),
+  );
   for (const [i, zh] of chinese.entries()) {
     expect(zh).not.toBe(english[i]);
     expect(zh).toMatch(/[\u4e00-\u9fff]/);
@@ -36,6 +52,7 @@ test('opens through liveslice serve, shows every pane, and switches language', a
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   expect(cspErrors).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
 });
 
 test('shows the keyboard-shortcut help and closes it with Escape', async ({ page, served }) => {
@@ -59,8 +76,8 @@ test('creates a session through the contract and lists it', async ({ page, serve
   await page.goto(served.url);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   await page.getByTestId('new-session-title').fill('最后三分钟 test stream');
-  await page.getByTestId('new-session-create').click();
-  await expect(page.getByTestId('session-list')).toContainText('最后三分钟 test stream');
+  await page.getByTestId('new-session-submit').click();
+  await expect(page.getByTestId('sessions-list')).toContainText('最后三分钟 test stream');
   await page.reload();
-  await expect(page.getByTestId('session-list')).toContainText('最后三分钟 test stream');
+  await expect(page.getByTestId('sessions-list')).toContainText('最后三分钟 test stream');
 });

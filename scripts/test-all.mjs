@@ -15,7 +15,14 @@ const steps = [
   { name: 'build', cmd: ['npm', 'run', '-s', 'build'] },
   {
     name: 'unit',
-    cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`],
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${VITEST_JSON}`,
+    ],
   },
   { name: 'e2e', cmd: ['npx', 'playwright', 'test'] },
 ].filter((s) => only.length === 0 || only.includes(s.name));
@@ -28,7 +35,9 @@ for (const step of steps) {
   const t0 = Date.now();
   const r = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env: process.env });
   const ok = r.status === 0;
-  process.stdout.write(`${ok ? '✔' : '✘'} ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `${ok ? '✔' : '✘'} ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+  );
   if (!ok) failedSteps.push(step.name);
 }
 
@@ -48,7 +57,9 @@ if (existsSync(E2E_JSON)) {
 }
 
 if (failedSteps.length) process.stdout.write(`\nfailed steps: ${failedSteps.join(', ')}\n`);
-process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+process.stdout.write(
+  `tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+);
 process.exit(failedSteps.length || counts.failed || counts.passed === 0 ? 1 : 0);
 
 function collectSkips(suites, out = []) {

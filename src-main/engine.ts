@@ -36,7 +36,9 @@ export function createEngine(opts: EngineOptions): Engine {
   const { dataDir, logger } = opts;
   const store = openStore(dataDir);
   const bus = createEventBus((err) =>
-    logger.error('event listener failed', { error: err instanceof Error ? err.message : String(err) }),
+    logger.error('event listener failed', {
+      error: err instanceof Error ? err.message : String(err),
+    }),
   );
   const handlers = createHandlers({
     store,

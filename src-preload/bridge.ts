@@ -27,7 +27,8 @@ export function createBridge(ipc: IpcRendererLike): PreloadBridge {
   for (const e of EVENT_NAMES) {
     const channel = eventChannel(e);
     events[e] = (listener) => {
-      if (typeof listener !== 'function') throw new TypeError(`${e}: the listener must be a function`);
+      if (typeof listener !== 'function')
+        throw new TypeError(`${e}: the listener must be a function`);
       const wrapped = (_event: IpcRendererEvent, payload: unknown): void => listener(payload);
       ipc.on(channel, wrapped);
       return () => {

@@ -187,7 +187,10 @@ export interface ApiClient {
   readonly transport: 'electron' | 'websocket';
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   /** Returns the unsubscribe function. */
-  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  subscribe<E extends EventName>(
+    event: E,
+    listener: (payload: EventPayload<E>) => void,
+  ): () => void;
 }
 
 /**
@@ -196,7 +199,9 @@ export interface ApiClient {
  */
 export interface PreloadBridge {
   readonly transport: 'electron';
-  readonly methods: { readonly [M in MethodName]: (input: unknown) => Promise<CallResult<unknown>> };
+  readonly methods: {
+    readonly [M in MethodName]: (input: unknown) => Promise<CallResult<unknown>>;
+  };
   readonly events: {
     readonly [E in EventName]: (listener: (payload: unknown) => void) => () => void;
   };

@@ -58,7 +58,12 @@ const logger = { warn: vi.fn(), error: vi.fn() };
 describe('IPC transport', () => {
   it('registers one handler per contract method, on its fixed channel', () => {
     const { ipcMain, handlers } = fakeIpcMain();
-    const unregister = registerIpcApi({ ipcMain, handlers: fakeHandlers(), isTrustedSender, logger });
+    const unregister = registerIpcApi({
+      ipcMain,
+      handlers: fakeHandlers(),
+      isTrustedSender,
+      logger,
+    });
     expect([...handlers.keys()].sort()).toEqual(METHOD_NAMES.map(methodChannel).sort());
     unregister();
     expect(handlers.size).toBe(0);

@@ -3,12 +3,7 @@
  * contract method on a fixed channel, each call checked against the sender and the schema.
  * Electron is not imported here: the shell passes `ipcMain`, so this runs under tests too.
  */
-import {
-  type CallResult,
-  eventChannel,
-  METHOD_NAMES,
-  methodChannel,
-} from './contract';
+import { type CallResult, eventChannel, METHOD_NAMES, methodChannel } from './contract';
 import { dispatch, type DispatchLogger, type Handlers } from './dispatch';
 import type { EventBus } from './events';
 
@@ -42,10 +37,16 @@ export function registerIpcApi(opts: {
           senderId: event.sender.id,
           url: event.senderFrame?.url ?? null,
         });
-        return { ok: false, error: { code: 'forbidden', message: 'This window may not call the engine' } };
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: 'This window may not call the engine' },
+        };
       }
       if (args.length > 1) {
-        return { ok: false, error: { code: 'bad_request', message: `${method} takes one argument` } };
+        return {
+          ok: false,
+          error: { code: 'bad_request', message: `${method} takes one argument` },
+        };
       }
       return dispatch(handlers, method, args[0], { transport: 'electron' }, logger);
     });
@@ -59,7 +60,10 @@ export interface EventTarget {
 }
 
 /** Forwards every engine event to the app's own windows (never to other web contents). */
-export function forwardEventsToWindows(bus: EventBus, targets: () => Iterable<EventTarget>): () => void {
+export function forwardEventsToWindows(
+  bus: EventBus,
+  targets: () => Iterable<EventTarget>,
+): () => void {
   return bus.onAny((event, payload) => {
     for (const t of targets()) if (!t.isDestroyed()) t.send(eventChannel(event), payload);
   });

@@ -28,7 +28,9 @@ export interface WsApiOptions {
   bus: EventBus;
   logger: WsApiLogger;
   /** Decides whether an upgrade may proceed; returns an HTTP status and reason when not. */
-  admit(req: IncomingMessage): { ok: true } | { ok: false; status: 401 | 403 | 421; reason: string };
+  admit(
+    req: IncomingMessage,
+  ): { ok: true } | { ok: false; status: 401 | 403 | 421; reason: string };
   maxPayloadBytes?: number;
   /** A client whose unsent data exceeds this is disconnected (slow consumer). */
   maxBufferedBytes?: number;
@@ -83,7 +85,8 @@ export function createWsApi(opts: WsApiOptions): WsApi {
           );
           return;
         case 'subscribe':
-          if (!isEventName(msg.event)) return protocolError(`Unknown event ${JSON.stringify(msg.event)}`);
+          if (!isEventName(msg.event))
+            return protocolError(`Unknown event ${JSON.stringify(msg.event)}`);
           if (!subscriptions.has(msg.event)) {
             const event = msg.event;
             subscriptions.set(
@@ -111,7 +114,10 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     handleUpgrade(req, socket, head) {
       const verdict = opts.admit(req);
       if (!verdict.ok) {
-        logger.warn('refused a WebSocket upgrade', { reason: verdict.reason, remote: req.socket.remoteAddress });
+        logger.warn('refused a WebSocket upgrade', {
+          reason: verdict.reason,
+          remote: req.socket.remoteAddress,
+        });
         socket.end(
           `HTTP/1.1 ${verdict.status} ${STATUS_TEXT[verdict.status]}\r\nConnection: close\r\n` +
             `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(verdict.reason)}\r\n\r\n${verdict.reason}`,

@@ -11,15 +11,36 @@ describe('parseCli', () => {
     [['serve', '--help'], { kind: 'help', topic: 'serve' }],
     [
       ['serve'],
-      { kind: 'serve', port: DEFAULT_PORT, host: '127.0.0.1', allowRemote: false, dataDir: null, logLevel: 'info' },
+      {
+        kind: 'serve',
+        port: DEFAULT_PORT,
+        host: '127.0.0.1',
+        allowRemote: false,
+        dataDir: null,
+        logLevel: 'info',
+      },
     ],
     [
       ['serve', '--port', '0', '--data-dir', '/tmp/x y', '--log-level', 'debug'],
-      { kind: 'serve', port: 0, host: '127.0.0.1', allowRemote: false, dataDir: '/tmp/x y', logLevel: 'debug' },
+      {
+        kind: 'serve',
+        port: 0,
+        host: '127.0.0.1',
+        allowRemote: false,
+        dataDir: '/tmp/x y',
+        logLevel: 'debug',
+      },
     ],
     [
       ['serve', '--port=8080', '--host', '0.0.0.0', '--allow-remote'],
-      { kind: 'serve', port: 8080, host: '0.0.0.0', allowRemote: true, dataDir: null, logLevel: 'info' },
+      {
+        kind: 'serve',
+        port: 8080,
+        host: '0.0.0.0',
+        allowRemote: true,
+        dataDir: null,
+        logLevel: 'info',
+      },
     ],
   ])('%j → ok', (argv, expected) => {
     expect(parseCli(argv)).toEqual(expected);

@@ -50,10 +50,13 @@ export function parseCli(argv: readonly string[]): Command {
     return { kind: 'help', topic: first === 'help' ? (rest[0] ?? null) : null };
   }
   if (first === '-v' || first === '--version') {
-    return rest.length ? bad(`--version takes no arguments, got '${rest[0]}'`) : { kind: 'version' };
+    return rest.length
+      ? bad(`--version takes no arguments, got '${rest[0]}'`)
+      : { kind: 'version' };
   }
   if (first.startsWith('-')) return bad(`unknown option '${first}' (a command comes first)`);
-  if (first !== 'serve') return bad(`unknown command '${first}' (commands: ${COMMANDS.join(', ')})`);
+  if (first !== 'serve')
+    return bad(`unknown command '${first}' (commands: ${COMMANDS.join(', ')})`);
 
   let values: Record<string, string | boolean | undefined>;
   try {

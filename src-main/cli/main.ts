@@ -26,7 +26,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function serve(cmd: Extract<ReturnType<typeof parseCli>, { kind: 'serve' }>): Promise<number> {
+async function serve(
+  cmd: Extract<ReturnType<typeof parseCli>, { kind: 'serve' }>,
+): Promise<number> {
   let dataDir: string;
   try {
     dataDir = ensureDataDir(cmd.dataDir ?? defaultDataDir({}));
@@ -57,7 +59,9 @@ async function serve(cmd: Extract<ReturnType<typeof parseCli>, { kind: 'serve' }
     return EXIT.ok;
   } catch (err) {
     const known = err instanceof HostError || err instanceof StoreError;
-    process.stderr.write(`liveslice: ${known ? messageOf(err) : `serve failed: ${messageOf(err)}`}\n`);
+    process.stderr.write(
+      `liveslice: ${known ? messageOf(err) : `serve failed: ${messageOf(err)}`}\n`,
+    );
     if (!known) logger.error('serve failed', { error: err });
     return EXIT.failed;
   } finally {

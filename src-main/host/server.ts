@@ -128,7 +128,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
     if (pathname === '/healthz') return sendText(res, 200, 'ok');
     if (pathname === AUTH_CHECK_PATH) {
-      return sendText(res, tokenMatches(bearer(req)) ? 204 : 401, tokenMatches(bearer(req)) ? '' : 'Missing or wrong access token');
+      return sendText(
+        res,
+        tokenMatches(bearer(req)) ? 204 : 401,
+        tokenMatches(bearer(req)) ? '' : 'Missing or wrong access token',
+      );
     }
     if (pathname === WS_PATH) return sendText(res, 426, 'Upgrade to a WebSocket');
     if (pathname.startsWith('/media/')) {
@@ -146,13 +150,20 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     return serveStatic(req, res, pathname === '/' ? 'index.html' : pathname.slice(1));
   }
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse, rel: string): Promise<void> {
+  async function serveStatic(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rel: string,
+  ): Promise<void> {
     const resolved = await resolveMediaPath(opts.rendererDir, rel);
     if (!resolved.ok) return sendText(res, resolved.status, resolved.reason);
     const info = await stat(resolved.path);
     if (!info.isFile()) return sendText(res, 404, 'Not found');
     res.statusCode = 200;
-    res.setHeader('Content-Type', STATIC_TYPES[extname(resolved.path).toLowerCase()] ?? 'application/octet-stream');
+    res.setHeader(
+      'Content-Type',
+      STATIC_TYPES[extname(resolved.path).toLowerCase()] ?? 'application/octet-stream',
+    );
     res.setHeader('Content-Length', info.size);
     res.setHeader('Cache-Control', rel === 'index.html' ? 'no-store' : 'no-cache');
     if (req.method === 'HEAD') return void res.end();
@@ -190,10 +201,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   const origin = `http://${urlHost === '0.0.0.0' || urlHost === '[::]' ? '127.0.0.1' : urlHost}:${port}`;
   if (!loopback) {
-    log.warn('listening on a non-loopback address: anyone who can reach it and has the token controls the engine', {
-      host: bindHost,
-      port,
-    });
+    log.warn(
+      'listening on a non-loopback address: anyone who can reach it and has the token controls the engine',
+      {
+        host: bindHost,
+        port,
+      },
+    );
   }
   log.info('headless host listening', { host: bindHost, port });
 

@@ -35,7 +35,10 @@ export function parseCsp(policy: string): Map<string, string[]> {
 export function injectCspMeta(html: string, policy = RENDERER_CSP): string {
   const escaped = policy.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   const meta = `<meta http-equiv="Content-Security-Policy" content="${escaped}" />`;
-  const withoutOld = html.replace(/<meta[^>]+http-equiv=["']Content-Security-Policy["'][^>]*>\s*/gi, '');
+  const withoutOld = html.replace(
+    /<meta[^>]+http-equiv=["']Content-Security-Policy["'][^>]*>\s*/gi,
+    '',
+  );
   if (!/<head[^>]*>/i.test(withoutOld)) throw new Error('index.html has no <head>');
   return withoutOld.replace(/<head([^>]*)>/i, `<head$1>\n    ${meta}`);
 }

@@ -83,7 +83,8 @@ describe('CSP', () => {
   });
 
   it('injects exactly one meta tag and replaces an old one', () => {
-    const html = '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src *"><title>x</title></head></html>';
+    const html =
+      '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src *"><title>x</title></head></html>';
     const out = injectCspMeta(html);
     expect(out.match(/Content-Security-Policy/g)).toHaveLength(1);
     expect(out).toContain(`content="${RENDERER_CSP}"`);

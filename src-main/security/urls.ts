@@ -20,9 +20,7 @@ export function isSafeExternalUrl(raw: string): boolean {
 }
 
 /** Where the app's own renderer is loaded from. */
-export type RendererLocation =
-  | { kind: 'file'; dir: string }
-  | { kind: 'origin'; origin: string };
+export type RendererLocation = { kind: 'file'; dir: string } | { kind: 'origin'; origin: string };
 
 /** Is `raw` a page of our own renderer (a file inside its build dir, or the dev server origin)? */
 export function isTrustedAppUrl(raw: string, where: RendererLocation): boolean {
@@ -66,7 +64,10 @@ export function isAllowedHostHeader(hostHeader: string | undefined, port: number
 }
 
 /** A WebSocket upgrade's Origin must be our own page's origin (or absent, for non-browser tools). */
-export function isAllowedOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+): boolean {
   if (origin === undefined) return true;
   if (!hostHeader) return false;
   const o = parseUrl(origin);

@@ -123,7 +123,10 @@ async function start(): Promise<void> {
 
 function createWindow(eng: Engine): BrowserWindow {
   const areas = screen.getAllDisplays().map((d) => d.workArea);
-  const state = fitWindowState(eng.store.settings.getInternal(WINDOW_STATE_KEY, WindowState), areas);
+  const state = fitWindowState(
+    eng.store.settings.getInternal(WINDOW_STATE_KEY, WindowState),
+    areas,
+  );
   const win = new BrowserWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     width: state.width,

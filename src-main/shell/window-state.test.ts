@@ -42,6 +42,8 @@ describe('fitWindowState', () => {
   });
 
   it('rejects corrupt saved state at the schema', () => {
-    expect(WindowState.safeParse({ width: 'big', height: 10, maximized: 'yes' }).success).toBe(false);
+    expect(WindowState.safeParse({ width: 'big', height: 10, maximized: 'yes' }).success).toBe(
+      false,
+    );
   });
 });

@@ -27,7 +27,10 @@ export function fitWindowState(saved: WindowState | null, workAreas: readonly Re
   if (!saved) return DEFAULT_WINDOW;
   const primary = workAreas[0];
   const width = Math.max(MIN_WIDTH, primary ? Math.min(saved.width, primary.width) : saved.width);
-  const height = Math.max(MIN_HEIGHT, primary ? Math.min(saved.height, primary.height) : saved.height);
+  const height = Math.max(
+    MIN_HEIGHT,
+    primary ? Math.min(saved.height, primary.height) : saved.height,
+  );
   const base = { width, height, maximized: saved.maximized };
   if (saved.x === undefined || saved.y === undefined) return base;
   const title: Rect = { x: saved.x, y: saved.y, width, height: 32 };

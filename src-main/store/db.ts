@@ -56,7 +56,9 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
         'Update LiveSlice, or point --data-dir at another directory.',
     );
   }
-  const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  const pending = [...migrations]
+    .filter((m) => m.version > current)
+    .sort((a, b) => a.version - b.version);
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);

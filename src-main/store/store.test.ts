@@ -71,8 +71,14 @@ describe('database', () => {
 describe('sessions', () => {
   it('lists newest first and stores hostile titles literally', () => {
     store = openStore(dir);
-    const titles = ["Robert'); DROP TABLE sessions;--", '最后三分钟! 全场五折', '%s %n $(rm -rf /)'];
-    titles.forEach((t, i) => store!.sessions.create(t, { kind: 'url', uri: 'https://x/y.m3u8' }, 1000 + i));
+    const titles = [
+      "Robert'); DROP TABLE sessions;--",
+      '最后三分钟! 全场五折',
+      '%s %n $(rm -rf /)',
+    ];
+    titles.forEach((t, i) =>
+      store!.sessions.create(t, { kind: 'url', uri: 'https://x/y.m3u8' }, 1000 + i),
+    );
     const listed = store.sessions.list(10);
     expect(listed.map((s) => s.title)).toEqual([...titles].reverse());
     expect(listed[0]?.source).toEqual({ kind: 'url', uri: 'https://x/y.m3u8' });
@@ -89,7 +95,10 @@ describe('sessions', () => {
   it('generates distinct, path-safe ids', () => {
     store = openStore(dir);
     const ids = new Set(
-      Array.from({ length: 50 }, () => store!.sessions.create('x', { kind: 'none', uri: null }, 5).id),
+      Array.from(
+        { length: 50 },
+        () => store!.sessions.create('x', { kind: 'none', uri: null }, 5).id,
+      ),
     );
     expect(ids.size).toBe(50);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);

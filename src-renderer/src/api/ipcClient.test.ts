@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, type PreloadBridge, type Settings } from '../contract';
+import { createIpcClient } from './ipcClient';
+
+const settings: Settings = { 'ui.language': 'zh-CN', 'ui.theme': 'system', 'ffmpeg.path': null };
+
+function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>) {
+  const inputs: Array<[string, unknown]> = [];
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const method =
+    (name: string) =>
+    (input: unknown): Promise<never> => {
+      inputs.push([name, input]);
+      return reply(name, input) as Promise<never>;
+    };
+  const event = (name: string) => (l: (p: unknown) => void) => {
+    const set = listeners.get(name) ?? new Set();
+    listeners.set(name, set);
+    set.add(l);
+    return () => set.delete(l);
+  };
+  const bridge: PreloadBridge = {
+    transport: 'electron',
+    methods: {
+      'app.info': method('app.info'),
+      'settings.get': method('settings.get'),
+      'settings.set': method('settings.set'),
+      'sessions.list': method('sessions.list'),
+      'sessions.get': method('sessions.get'),
+      'sessions.create': method('sessions.create'),
+      'sessions.rename': method('sessions.rename'),
+    },
+    events: {
+      'session.upserted': event('session.upserted'),
+      'settings.changed': event('settings.changed'),
+    },
+  };
+  const emit = (name: string, payload: unknown) => {
+    for (const l of listeners.get(name) ?? []) l(payload);
+  };
+  return { bridge, inputs, emit };
+}
+
+describe('IPC client', () => {
+  it('unwraps an ok envelope and passes the input through', async () => {
+    const { bridge, inputs } = fakeBridge(async () => ({ ok: true, value: settings }));
+    const client = createIpcClient(bridge);
+    expect(client.transport).toBe('electron');
+    expect(client.getState()).toBe('connected');
+    await expect(client.call('settings.get', {})).resolves.toEqual(settings);
+    expect(inputs).toEqual([['settings.get', {}]]);
+  });
+
+  it('throws ApiError with the engine code on an error envelope', async () => {
+    const { bridge } = fakeBridge(async () => ({
+      ok: false,
+      error: { code: 'not_found', message: 'no session abc' },
+    }));
+    const err: unknown = await createIpcClient(bridge)
+      .call('sessions.get', { id: 'abcdefgh' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'not_found', message: 'no session abc' });
+  });
+
+  it('a rejected IPC invoke becomes unavailable, a malformed reply internal', async () => {
+    const down = fakeBridge(async () => {
+      throw new Error('IPC channel closed');
+    });
+    await expect(createIpcClient(down.bridge).call('app.info', {})).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    const odd = fakeBridge(async () => 'hello');
+    await expect(createIpcClient(odd.bridge).call('app.info', {})).rejects.toMatchObject({
+      code: 'internal',
+    });
+  });
+
+  it('forwards valid events, drops invalid ones, and unsubscribes', () => {
+    const { bridge, emit } = fakeBridge(async () => ({ ok: true, value: null }));
+    const client = createIpcClient(bridge, { warn: () => undefined });
+    const got: Settings[] = [];
+    const off = client.subscribe('settings.changed', (s) => got.push(s));
+    emit('settings.changed', settings);
+    emit('settings.changed', { 'ui.language': 'klingon' });
+    off();
+    emit('settings.changed', settings);
+    expect(got).toEqual([settings]);
+  });
+});

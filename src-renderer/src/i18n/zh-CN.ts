@@ -1,0 +1,120 @@
+/** 简体中文 UI strings. Typed as Dictionary: a missing or extra key does not compile. */
+import type { Dictionary } from './en';
+
+export const zhCN: Dictionary = {
+  'app.name': 'LiveSlice',
+  'app.tagline': '直播切片',
+
+  'language.label': '语言',
+  'language.system': '跟随系统',
+  'language.zh-CN': '简体中文',
+  'language.en': 'English',
+
+  'help.button': '快捷键与帮助',
+  'help.title': '快捷键',
+  'help.intro': '在文本框或下拉菜单中输入时,快捷键不会生效。',
+  'help.close': '关闭',
+  'help.keyColumn': '按键',
+  'help.actionColumn': '操作',
+
+  'shortcut.openHelp': '显示本帮助',
+  'shortcut.closeHelp': '关闭本帮助',
+  'shortcut.focusPane': '跳转到「{pane}」面板',
+  'shortcut.cycleLanguage': '切换语言(跟随系统 → 简体中文 → English)',
+
+  'connection.label': '引擎连接',
+  'connection.connecting': '正在连接…',
+  'connection.connected': '已连接',
+  'connection.disconnected': '已断开,正在重连',
+  'connection.unauthorized': '未授权',
+  'connection.transport.electron': '桌面应用',
+  'connection.transport.websocket': '浏览器',
+
+  'unauthorized.title': '访问令牌缺失或错误',
+  'unauthorized.body':
+    '访问令牌缺失或错误——请打开 `liveslice serve` 打印出的完整网址(以 #token=… 结尾)。',
+
+  'sessions.heading': '场次',
+  'sessions.loading': '正在加载场次…',
+  'sessions.empty': '还没有场次。在下方输入标题,创建第一个场次。',
+  'sessions.unavailable': '引擎未连接,无法列出场次。',
+  'sessions.newLabel': '新场次标题',
+  'sessions.newPlaceholder': '例如:周五晚间限时特卖',
+  'sessions.create': '新建场次',
+  'sessions.creating': '正在创建…',
+  'sessions.createFailed': '未能创建场次:{message}',
+  'sessions.created': '已创建场次「{title}」。',
+  'sessions.status.idle': '空闲',
+  'sessions.status.live': '直播中',
+  'sessions.status.ended': '已结束',
+  'sessions.source.none': '无来源',
+  'sessions.source.rtmp': 'RTMP 推流',
+  'sessions.source.srt': 'SRT 推流',
+  'sessions.source.url': '拉流地址',
+  'sessions.source.file': '文件回放',
+  'sessions.selected': '当前场次:{title}({status},{source})',
+  'sessions.noneSelected': '未选择场次。',
+
+  'pane.notBuilt': '本版本尚未提供',
+
+  'pane.live.title': '直播画面',
+  'pane.live.empty': '没有直播流。本版本尚未提供直播接入(OBS 推流、拉流地址、文件回放)。',
+  'pane.live.future': '提供后,此面板将播放所选场次的实时预览。',
+
+  'pane.transcript.title': '字幕时间轴',
+  'pane.transcript.empty': '没有字幕。本版本尚未提供实时语音识别。',
+  'pane.transcript.future': '提供后,每句识别结果都会连同它在直播中的时间显示在这里。',
+
+  'pane.highlights.title': '高光片段',
+  'pane.highlights.empty': '没有高光片段。本版本尚未提供高光检测。',
+  'pane.highlights.future': '提供后,检测到的精彩时刻会连同时间窗口、评分和原因列在这里。',
+
+  'pane.prompt.title': '提示词编辑',
+  'pane.prompt.empty': '没有可编辑的内容。本版本尚未提供提示词模板。',
+  'pane.prompt.future': '提供后,这里会显示所选高光片段的可编辑提示词。',
+
+  'pane.review.title': '审核队列',
+  'pane.review.empty': '没有待审核的内容。本版本尚未提供切片渲染、安全检查和发布。',
+  'pane.review.future': '提供后,生成好的切片会在这里等待审核通过并一键上传。',
+
+  'pane.monitor.title': '监控',
+  'monitor.loading': '正在获取引擎信息…',
+  'monitor.unavailable': '无法获取引擎信息:引擎未连接。',
+  'monitor.version': '版本',
+  'monitor.transport': '连接方式',
+  'monitor.platform': '平台',
+  'monitor.dataDir': '数据目录',
+  'monitor.ffmpeg': 'ffmpeg',
+  'monitor.connection': '连接状态',
+  'monitor.transport.electron': '桌面应用(IPC)',
+  'monitor.transport.websocket': '浏览器(WebSocket,liveslice serve)',
+  'monitor.ffmpeg.found': '{path}(来源:{source})',
+  'monitor.ffmpeg.source.configured': '设置',
+  'monitor.ffmpeg.source.ffmpeg-static': '内置 ffmpeg-static',
+  'monitor.ffmpeg.source.path': 'PATH 环境变量',
+  'monitor.ffmpeg.missing': '未找到:{message}',
+  'monitor.future': '任务队列完成后,这里会显示每个任务的延迟、提示词和质量评分。',
+
+  'notice.region': '通知',
+  'notice.dismiss': '关闭',
+  'notice.failed': '{action}失败:{message}',
+  'notice.serverError': '引擎报告了一个错误:{message}',
+
+  'action.loadInfo': '获取引擎信息',
+  'action.loadSettings': '加载设置',
+  'action.loadSessions': '加载场次',
+  'action.saveSetting': '保存设置',
+  'action.createSession': '创建场次',
+  'action.unexpected': '意外的操作',
+
+  'hint.bad_request': '请检查输入的内容后重试。',
+  'hint.unknown_method': '界面与引擎版本不一致。请重启 LiveSlice;如果仍然出现,请重新安装。',
+  'hint.not_found': '它可能已被删除。请刷新列表后重试。',
+  'hint.forbidden': '此处不允许执行该操作。',
+  'hint.unavailable': '无法连接引擎。LiveSlice 会自动重连;请在状态显示“已连接”后重试。',
+  'hint.internal': '这是 LiveSlice 的缺陷。请重试;如果反复出现,请重启应用并报告这条信息。',
+
+  'boundary.title': '界面出现了错误',
+  'boundary.hint': '引擎中的场次数据是安全的。重新加载窗口即可继续;如果反复出现,请报告下面的信息。',
+  'boundary.reload': '重新加载',
+};

@@ -1,0 +1,117 @@
+/**
+ * The keyboard shortcut table. One list drives both the global key handler and the help overlay,
+ * so what the overlay says is what the keys do.
+ */
+import type { MessageKey } from '../i18n/en';
+import { PANE_IDS, type PaneId } from '../panes/paneIds';
+
+export type ShortcutAction =
+  | { type: 'openHelp' }
+  | { type: 'closeHelp' }
+  | { type: 'focusPane'; pane: PaneId }
+  | { type: 'cycleLanguage' };
+
+export interface KeyCombo {
+  /** Matches KeyboardEvent.key (case-insensitive for letters). */
+  readonly key?: string;
+  /** Matches KeyboardEvent.code (layout-independent, e.g. 'Digit1'); either key or code may match. */
+  readonly code?: string;
+  readonly alt: boolean;
+  readonly ctrl: boolean;
+  readonly meta: boolean;
+  /** 'any': shift is ignored (e.g. "?" needs Shift on some layouts, not on others). */
+  readonly shift: boolean | 'any';
+}
+
+export interface Shortcut {
+  readonly id: string;
+  readonly combo: KeyCombo;
+  /** How the overlay shows the keys. */
+  readonly display: string;
+  readonly action: ShortcutAction;
+  readonly description: MessageKey;
+  /** Only while the help overlay is open, or only while it is closed. */
+  readonly when: 'overlayOpen' | 'overlayClosed';
+}
+
+const plain = { alt: false, ctrl: false, meta: false } as const;
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    id: 'help',
+    combo: { key: '?', ...plain, shift: 'any' },
+    display: '?',
+    action: { type: 'openHelp' },
+    description: 'shortcut.openHelp',
+    when: 'overlayClosed',
+  },
+  ...PANE_IDS.map((pane, i): Shortcut => ({
+    id: `focus-${pane}`,
+    combo: { key: String(i + 1), code: `Digit${i + 1}`, ...plain, alt: true, shift: false },
+    display: `Alt+${i + 1}`,
+    action: { type: 'focusPane', pane },
+    description: 'shortcut.focusPane',
+    when: 'overlayClosed',
+  })),
+  {
+    id: 'cycle-language',
+    combo: { key: 'l', code: 'KeyL', ...plain, ctrl: true, shift: true },
+    display: 'Ctrl+Shift+L',
+    action: { type: 'cycleLanguage' },
+    description: 'shortcut.cycleLanguage',
+    when: 'overlayClosed',
+  },
+  {
+    id: 'close-help',
+    combo: { key: 'Escape', ...plain, shift: 'any' },
+    display: 'Esc',
+    action: { type: 'closeHelp' },
+    description: 'shortcut.closeHelp',
+    when: 'overlayOpen',
+  },
+];
+
+/** The parts of a KeyboardEvent the matcher reads (so it is testable without a DOM). */
+export interface KeyInput {
+  readonly key: string;
+  readonly code: string;
+  readonly altKey: boolean;
+  readonly ctrlKey: boolean;
+  readonly metaKey: boolean;
+  readonly shiftKey: boolean;
+  readonly target: TargetLike | null;
+}
+export interface TargetLike {
+  readonly tagName?: string;
+  readonly isContentEditable?: boolean;
+}
+
+const TYPING_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+/** True when keys typed at this target are text (or a menu choice), not commands. */
+export function isTypingTarget(target: TargetLike | null): boolean {
+  if (!target) return false;
+  if (target.isContentEditable === true) return true;
+  return typeof target.tagName === 'string' && TYPING_TAGS.has(target.tagName.toUpperCase());
+}
+
+export function comboMatches(combo: KeyCombo, ev: KeyInput): boolean {
+  if (ev.altKey !== combo.alt || ev.ctrlKey !== combo.ctrl || ev.metaKey !== combo.meta) {
+    return false;
+  }
+  if (combo.shift !== 'any' && ev.shiftKey !== combo.shift) return false;
+  const keyOk = combo.key !== undefined && ev.key.toLowerCase() === combo.key.toLowerCase();
+  const codeOk = combo.code !== undefined && ev.code === combo.code;
+  return keyOk || codeOk;
+}
+
+/** The shortcut a key press triggers, or null (also null while typing in a field). */
+export function matchShortcut(
+  ev: KeyInput,
+  context: { overlayOpen: boolean },
+  table: readonly Shortcut[] = SHORTCUTS,
+): Shortcut | null {
+  if (isTypingTarget(ev.target)) return null;
+  const phase = context.overlayOpen ? 'overlayOpen' : 'overlayClosed';
+  return table.find((s) => s.when === phase && comboMatches(s.combo, ev)) ?? null;
+}

@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+import { nextLanguageSetting } from '../i18n/language';
+import { paneDomId } from '../panes/paneIds';
+import { useEngine } from '../state/context';
+import { matchShortcut, type ShortcutAction } from './shortcuts';
+
+/** One window-level key handler driven by the shortcut table. */
+export function useShortcuts(): void {
+  const { store, actions } = useEngine();
+  useEffect(() => {
+    const run = (action: ShortcutAction): void => {
+      const s = store.getState();
+      switch (action.type) {
+        case 'openHelp':
+          s.setHelpOpen(true);
+          return;
+        case 'closeHelp':
+          s.setHelpOpen(false);
+          return;
+        case 'focusPane':
+          document.getElementById(paneDomId(action.pane))?.focus();
+          return;
+        case 'cycleLanguage':
+          void actions.changeSetting({
+            key: 'ui.language',
+            value: nextLanguageSetting(s.settings?.['ui.language'] ?? 'system'),
+          });
+          return;
+      }
+    };
+    const onKeyDown = (ev: KeyboardEvent): void => {
+      if (ev.defaultPrevented || ev.isComposing) return;
+      const target = ev.target instanceof HTMLElement ? ev.target : null;
+      const shortcut = matchShortcut(
+        {
+          key: ev.key,
+          code: ev.code,
+          altKey: ev.altKey,
+          ctrlKey: ev.ctrlKey,
+          metaKey: ev.metaKey,
+          shiftKey: ev.shiftKey,
+          target,
+        },
+        { overlayOpen: store.getState().helpOpen },
+      );
+      if (!shortcut) return;
+      ev.preventDefault();
+      run(shortcut.action);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [store, actions]);
+}

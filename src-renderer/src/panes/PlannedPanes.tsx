@@ -1,0 +1,34 @@
+import { NotBuilt } from './NotBuilt';
+import { Pane } from './Pane';
+
+export function TranscriptPane() {
+  return (
+    <Pane pane="transcript">
+      <NotBuilt empty="pane.transcript.empty" future="pane.transcript.future" />
+    </Pane>
+  );
+}
+
+export function HighlightsPane() {
+  return (
+    <Pane pane="highlights">
+      <NotBuilt empty="pane.highlights.empty" future="pane.highlights.future" />
+    </Pane>
+  );
+}
+
+export function PromptPane() {
+  return (
+    <Pane pane="prompt">
+      <NotBuilt empty="pane.prompt.empty" future="pane.prompt.future" />
+    </Pane>
+  );
+}
+
+export function ReviewPane() {
+  return (
+    <Pane pane="review">
+      <NotBuilt empty="pane.review.empty" future="pane.review.future" />
+    </Pane>
+  );
+}

@@ -1,0 +1,17 @@
+import { LivePane } from './LivePane';
+import { MonitorPane } from './MonitorPane';
+import { HighlightsPane, PromptPane, ReviewPane, TranscriptPane } from './PlannedPanes';
+
+/** The six panes in a 3×2 grid. */
+export function Workspace() {
+  return (
+    <div className="workspace">
+      <LivePane />
+      <TranscriptPane />
+      <HighlightsPane />
+      <PromptPane />
+      <ReviewPane />
+      <MonitorPane />
+    </div>
+  );
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ApiError,
+  type AppInfo,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type Session,
+  type Settings,
+} from '../contract';
+import type { ConnectionState, RendererClient } from '../api/types';
+import { effectiveLanguage } from './context';
+import { connectEngine } from './engine';
+import { createAppStore, MAX_NOTICES, sortedSessions } from './store';
+
+const settings: Settings = { 'ui.language': 'en', 'ui.theme': 'dark', 'ffmpeg.path': null };
+const info: AppInfo = {
+  name: 'LiveSlice',
+  version: '0.1.0',
+  transport: 'websocket',
+  platform: 'linux',
+  dataDir: '/tmp/data',
+  systemLanguage: 'en',
+  ffmpeg: { found: false, message: 'ffmpeg not found' },
+};
+const mk = (id: string, createdAt: number, updatedAt = createdAt, title = id): Session => ({
+  id,
+  title,
+  source: { kind: 'none', uri: null },
+  status: 'idle',
+  createdAt,
+  updatedAt,
+  endedAt: null,
+});
+
+/** A scripted client: replies per method, emits events and state changes on demand. */
+function fakeClient(replies: Partial<Record<MethodName, (input: unknown) => unknown>>) {
+  let state: ConnectionState = 'connecting';
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const calls: Array<[MethodName, unknown]> = [];
+  const client: RendererClient = {
+    transport: 'websocket',
+    async call(method, input) {
+      calls.push([method, input]);
+      const reply = replies[method];
+      if (!reply) throw new ApiError('unavailable', `${method}: not connected`);
+      return reply(input) as never;
+    },
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const l = listener as (p: unknown) => void;
+      set.add(l);
+      return () => set.delete(l);
+    },
+    getState: () => state,
+    onStateChange(l) {
+      stateListeners.add(l);
+      return () => stateListeners.delete(l);
+    },
+    start: () => undefined,
+    dispose: () => undefined,
+  };
+  return {
+    client,
+    calls,
+    setState(s: ConnectionState) {
+      state = s;
+      for (const l of stateListeners) l(s);
+    },
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(replies: Partial<Record<MethodName, (input: unknown) => unknown>>) {
+  const fake = fakeClient(replies);
+  const store = createAppStore({
+    transport: 'websocket',
+    connection: 'connecting',
+    systemLanguages: ['zh-CN'],
+  });
+  const actions = connectEngine(fake.client, store);
+  return { ...fake, store, actions };
+}
+
+describe('engine wiring', () => {
+  it('loads info, settings and sessions when the connection opens', async () => {
+    const { store, setState, calls } = setup({
+      'app.info': () => info,
+      'settings.get': () => settings,
+      'sessions.list': () => [mk('sess_aaaaaaaa', 1)],
+    });
+    expect(calls).toEqual([]);
+    setState('connected');
+    await settle();
+    const s = store.getState();
+    expect(s.connection).toBe('connected');
+    expect(s.appInfo).toEqual(info);
+    expect(s.settings).toEqual(settings);
+    expect(Object.keys(s.sessions)).toEqual(['sess_aaaaaaaa']);
+    expect(s.sessionsLoaded).toBe(true);
+    expect(s.notices).toEqual([]);
+  });
+
+  it('a failed load becomes an error notice with the code (what to do next)', async () => {
+    const { store, setState } = setup({ 'app.info': () => info, 'settings.get': () => settings });
+    setState('connected');
+    await settle();
+    const notices = store.getState().notices;
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      kind: 'error',
+      action: 'action.loadSessions',
+      code: 'unavailable',
+    });
+  });
+
+  it('session.upserted and settings.changed events feed the store', () => {
+    const { store, emit } = setup({});
+    emit('session.upserted', mk('sess_bbbbbbbb', 5, 5, 'first'));
+    emit('session.upserted', mk('sess_bbbbbbbb', 5, 9, 'renamed'));
+    emit('session.upserted', mk('sess_bbbbbbbb', 5, 7, 'stale'));
+    emit('settings.changed', { ...settings, 'ui.language': 'zh-CN' });
+    expect(store.getState().sessions['sess_bbbbbbbb']?.title).toBe('renamed');
+    expect(store.getState().settings?.['ui.language']).toBe('zh-CN');
+  });
+
+  it('a list that arrives after a newer event does not roll the session back', () => {
+    const { store } = setup({});
+    store.getState().upsertSession(mk('sess_cccccccc', 1, 10, 'new title'));
+    store.getState().setSessions([mk('sess_cccccccc', 1, 3, 'old title'), mk('sess_dddddddd', 2)]);
+    const s = store.getState();
+    expect(s.sessions['sess_cccccccc']?.title).toBe('new title');
+    expect(sortedSessions(s.sessions).map((x) => x.id)).toEqual(['sess_dddddddd', 'sess_cccccccc']);
+  });
+
+  it('changeSetting applies at once and reverts with a notice when saving fails', async () => {
+    const { store, actions } = setup({});
+    store.getState().setSettings(settings);
+    const saving = actions.changeSetting({ key: 'ui.language', value: 'zh-CN' });
+    expect(store.getState().settings?.['ui.language']).toBe('zh-CN');
+    await saving;
+    expect(store.getState().settings?.['ui.language']).toBe('en');
+    expect(store.getState().notices[0]).toMatchObject({
+      action: 'action.saveSetting',
+      code: 'unavailable',
+    });
+  });
+
+  it('changeSetting keeps what the engine returned', async () => {
+    const { store, actions, calls } = setup({
+      'settings.set': () => ({ ...settings, 'ui.language': 'zh-CN' }),
+    });
+    await actions.changeSetting({ key: 'ui.language', value: 'zh-CN' });
+    expect(calls).toEqual([['settings.set', { key: 'ui.language', value: 'zh-CN' }]]);
+    expect(store.getState().settings?.['ui.language']).toBe('zh-CN');
+  });
+
+  it('createSession returns the engine validation message for inline display', async () => {
+    const { actions, store } = setup({
+      'sessions.create': () => {
+        throw new ApiError('bad_request', 'title: a session title cannot be empty');
+      },
+    });
+    const result = await actions.createSession('   ');
+    expect(result).toEqual({
+      ok: false,
+      code: 'bad_request',
+      message: 'title: a session title cannot be empty',
+    });
+    expect(store.getState().notices).toEqual([]);
+  });
+
+  it('createSession upserts and selects the new session', async () => {
+    const created = mk('sess_eeeeeeee', 3, 3, 'Friday sale');
+    const { actions, store } = setup({ 'sessions.create': () => created });
+    const result = await actions.createSession('Friday sale');
+    expect(result).toEqual({ ok: true, session: created });
+    expect(store.getState().selectedSessionId).toBe('sess_eeeeeeee');
+    expect(store.getState().sessions['sess_eeeeeeee']).toEqual(created);
+  });
+
+  it('detach stops the event feed', () => {
+    const { store, emit, actions } = setup({});
+    actions.detach();
+    emit('session.upserted', mk('sess_ffffffff', 1));
+    expect(store.getState().sessions).toEqual({});
+  });
+});
+
+describe('notices', () => {
+  it('deduplicates identical notices and keeps only the latest few', () => {
+    const store = createAppStore({
+      transport: 'electron',
+      connection: 'connected',
+      systemLanguages: [],
+    });
+    const notice = (message: string) => ({
+      kind: 'error' as const,
+      action: null,
+      message,
+      messageKey: null,
+      params: {},
+      code: 'internal' as const,
+    });
+    store.getState().pushNotice(notice('same'));
+    store.getState().pushNotice(notice('same'));
+    expect(store.getState().notices).toHaveLength(1);
+    for (let i = 0; i < 10; i++) store.getState().pushNotice(notice(`n${i}`));
+    expect(store.getState().notices.map((n) => n.message)).toEqual(
+      Array.from({ length: MAX_NOTICES }, (_, i) => `n${10 - MAX_NOTICES + i}`),
+    );
+    const first = store.getState().notices[0];
+    if (first) store.getState().dismissNotice(first.id);
+    expect(store.getState().notices).toHaveLength(MAX_NOTICES - 1);
+  });
+});
+
+describe('effective language', () => {
+  it('follows the system language until settings are read, then the setting', () => {
+    const store = createAppStore({
+      transport: 'websocket',
+      connection: 'disconnected',
+      systemLanguages: ['zh-CN'],
+    });
+    expect(effectiveLanguage(store.getState())).toBe('zh-CN');
+    store.getState().setSettings({ ...settings, 'ui.language': 'en' });
+    expect(effectiveLanguage(store.getState())).toBe('en');
+    store.getState().setSettings({ ...settings, 'ui.language': 'system' });
+    expect(effectiveLanguage(store.getState())).toBe('zh-CN');
+  });
+
+  it('uses the engine host language when the browser reports none', () => {
+    const store = createAppStore({
+      transport: 'websocket',
+      connection: 'connected',
+      systemLanguages: [],
+    });
+    expect(effectiveLanguage(store.getState())).toBe('en');
+    store.getState().setAppInfo({ ...info, systemLanguage: 'zh-CN' });
+    expect(effectiveLanguage(store.getState())).toBe('zh-CN');
+  });
+});

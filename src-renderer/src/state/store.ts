@@ -1,0 +1,166 @@
+/**
+ * UI state in zustand slices. Domain slices (connection, settings, app info, sessions) are fed by
+ * engine results and events (see engine.ts); the rest is view state (notices, help overlay).
+ */
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { AppInfo, ErrorCode, Session, Settings } from '../contract';
+import type { ConnectionState } from '../api/types';
+import type { MessageKey } from '../i18n/en';
+
+export interface ConnectionSlice {
+  connection: ConnectionState;
+  transport: 'electron' | 'websocket';
+  setConnection(state: ConnectionState): void;
+}
+
+export interface SettingsSlice {
+  /** null until read from the engine (then the UI follows the system language). */
+  settings: Settings | null;
+  setSettings(settings: Settings): void;
+}
+
+export interface AppInfoSlice {
+  appInfo: AppInfo | null;
+  setAppInfo(info: AppInfo): void;
+}
+
+export interface SessionsSlice {
+  sessions: Readonly<Record<string, Session>>;
+  sessionsLoaded: boolean;
+  selectedSessionId: string | null;
+  /** Replaces the list, keeping any newer copy an event already delivered. */
+  setSessions(list: readonly Session[]): void;
+  upsertSession(session: Session): void;
+  selectSession(id: string | null): void;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  /** What was being done, e.g. 'action.createSession' (errors only). */
+  action: MessageKey | null;
+  /** A dictionary key for info notices, or the engine's message for errors. */
+  message: string;
+  messageKey: MessageKey | null;
+  params: Readonly<Record<string, string>>;
+  code: ErrorCode | null;
+}
+export type NewNotice = Omit<Notice, 'id'>;
+
+export const MAX_NOTICES = 4;
+
+export interface NoticesSlice {
+  notices: readonly Notice[];
+  pushNotice(notice: NewNotice): void;
+  dismissNotice(id: number): void;
+}
+
+export interface UiSlice {
+  helpOpen: boolean;
+  /** navigator.languages at start (the 'system' language). */
+  systemLanguages: readonly string[];
+  setHelpOpen(open: boolean): void;
+}
+
+export type AppState = ConnectionSlice &
+  SettingsSlice &
+  AppInfoSlice &
+  SessionsSlice &
+  NoticesSlice &
+  UiSlice;
+export type AppStore = StoreApi<AppState>;
+
+type Slice<T> = StateCreator<AppState, [], [], T>;
+
+const connectionSlice =
+  (transport: 'electron' | 'websocket', initial: ConnectionState): Slice<ConnectionSlice> =>
+  (set) => ({
+    connection: initial,
+    transport,
+    setConnection: (connection) => set({ connection }),
+  });
+
+const settingsSlice: Slice<SettingsSlice> = (set) => ({
+  settings: null,
+  setSettings: (settings) => set({ settings }),
+});
+
+const appInfoSlice: Slice<AppInfoSlice> = (set) => ({
+  appInfo: null,
+  setAppInfo: (appInfo) => set({ appInfo }),
+});
+
+const sessionsSlice: Slice<SessionsSlice> = (set) => ({
+  sessions: {},
+  sessionsLoaded: false,
+  selectedSessionId: null,
+  setSessions: (list) =>
+    set((s) => {
+      const next: Record<string, Session> = {};
+      for (const session of list) next[session.id] = session;
+      for (const [id, known] of Object.entries(s.sessions)) {
+        const listed = next[id];
+        if (!listed || known.updatedAt > listed.updatedAt) next[id] = known;
+      }
+      return { sessions: next, sessionsLoaded: true };
+    }),
+  upsertSession: (session) =>
+    set((s) => {
+      const known = s.sessions[session.id];
+      if (known && known.updatedAt > session.updatedAt) return {};
+      return { sessions: { ...s.sessions, [session.id]: session } };
+    }),
+  selectSession: (selectedSessionId) => set({ selectedSessionId }),
+});
+
+const noticesSlice: Slice<NoticesSlice> = (set) => {
+  let nextId = 1;
+  return {
+    notices: [],
+    pushNotice: (notice) =>
+      set((s) => {
+        const duplicate = s.notices.some(
+          (n) =>
+            n.kind === notice.kind &&
+            n.action === notice.action &&
+            n.message === notice.message &&
+            n.messageKey === notice.messageKey,
+        );
+        if (duplicate) return {};
+        return { notices: [...s.notices, { ...notice, id: nextId++ }].slice(-MAX_NOTICES) };
+      }),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  };
+};
+
+const uiSlice =
+  (systemLanguages: readonly string[]): Slice<UiSlice> =>
+  (set) => ({
+    helpOpen: false,
+    systemLanguages,
+    setHelpOpen: (helpOpen) => set({ helpOpen }),
+  });
+
+export interface StoreInit {
+  transport: 'electron' | 'websocket';
+  connection: ConnectionState;
+  systemLanguages: readonly string[];
+}
+
+export function createAppStore(init: StoreInit): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...connectionSlice(init.transport, init.connection)(...a),
+    ...settingsSlice(...a),
+    ...appInfoSlice(...a),
+    ...sessionsSlice(...a),
+    ...noticesSlice(...a),
+    ...uiSlice(init.systemLanguages)(...a),
+  }));
+}
+
+/** Sessions, newest first. */
+export function sortedSessions(sessions: Readonly<Record<string, Session>>): Session[] {
+  return Object.values(sessions).sort(
+    (a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id),
+  );
+}
