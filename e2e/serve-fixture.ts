@@ -23,7 +23,7 @@ export async function startServe(
 ): Promise<{ served: Served; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'liveslice.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+    [join(ROOT, 'src-main', 'cli', 'bin.cjs'), 'serve', '--port', '0', '--data-dir', dataDir],
     {
       cwd: ROOT,
       env: { ...process.env, LANG: 'en_US.UTF-8' },

@@ -1,4 +1,4 @@
-/** The `liveslice` command. Bundled to out/main/cli.js; bin/liveslice.js loads it. */
+/** The `liveslice` command. Bundled to out/main/cli.js; the package bin (bin.cjs) loads it. */
 import { join } from 'node:path';
 import { ensureDataDir, defaultDataDir } from '../config/paths';
 import { APP_VERSION, createEngine } from '../engine';
@@ -86,7 +86,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Entry used by bin/liveslice.js. */
+/** Entry used by the package bin (src-main/cli/bin.cjs). */
 export function run(): void {
   main(process.argv.slice(2)).then(
     (code) => {
