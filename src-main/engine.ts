@@ -9,6 +9,7 @@ import type { Handlers } from './api/dispatch';
 import { createEventBus, type EventBus } from './api/events';
 import { createHandlers } from './api/handlers';
 import { resolveFfmpeg } from './ffmpeg/resolve';
+import { IngestManager } from './ingest/manager';
 import type { Logger } from './log/logger';
 import { openStore, type Store } from './store';
 
@@ -21,6 +22,8 @@ export interface EngineOptions {
   transport: 'electron' | 'websocket';
   /** The OS language, as the host sees it (Electron: app.getLocale(); CLI: the environment). */
   systemLanguage?: UiLanguage;
+  /** Start the RTMP/SRT push listeners (the app and `serve`; not the CLI's `process`). */
+  listen?: boolean;
 }
 
 export interface Engine {
@@ -29,7 +32,10 @@ export interface Engine {
   readonly bus: EventBus;
   readonly handlers: Handlers;
   readonly logger: Logger;
-  close(): void;
+  readonly ingest: IngestManager;
+  /** Resolves once the push listeners are up (or have reported why not). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
 }
 
 export function createEngine(opts: EngineOptions): Engine {
@@ -40,9 +46,21 @@ export function createEngine(opts: EngineOptions): Engine {
       error: err instanceof Error ? err.message : String(err),
     }),
   );
+  const ffmpeg = () => resolveFfmpeg({ configured: store.settings.getAll()['ffmpeg.path'] });
+  const ingest = new IngestManager({
+    store,
+    bus,
+    logger,
+    dataDir,
+    ffmpeg,
+    settings: () => store.settings.getAll(),
+  });
+  ingest.recover();
+  const ready = opts.listen ? ingest.listen() : Promise.resolve();
   const handlers = createHandlers({
     store,
     bus,
+    ingest,
     appInfo: () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -50,22 +68,27 @@ export function createEngine(opts: EngineOptions): Engine {
       platform: `${platform()}-${arch()}`,
       dataDir,
       systemLanguage: opts.systemLanguage ?? languageFromLocale(envLocale(process.env)),
-      ffmpeg: resolveFfmpeg({ configured: store.settings.getAll()['ffmpeg.path'] }),
+      ffmpeg: ffmpeg(),
     }),
   });
   logger.info('engine started', { dataDir, transport: opts.transport, version: APP_VERSION });
-  let closed = false;
+  let closing: Promise<void> | null = null;
   return {
     dataDir,
     store,
     bus,
     handlers,
     logger,
+    ingest,
+    ready,
     close() {
-      if (closed) return;
-      closed = true;
-      store.close();
-      logger.info('engine stopped');
+      closing ??= (async () => {
+        await ready.catch(() => undefined);
+        await ingest.close();
+        store.close();
+        logger.info('engine stopped');
+      })();
+      return closing;
     },
   };
 }

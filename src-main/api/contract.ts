@@ -46,6 +46,22 @@ export const Settings = z.strictObject({
   'ui.theme': z.enum(['system', 'dark', 'light']),
   /** An explicit ffmpeg binary; null = ffmpeg-static, then `ffmpeg` on PATH. */
   'ffmpeg.path': z.string().min(1).max(4096).nullable(),
+  /** The RTMP push listener's port (OBS: rtmp://127.0.0.1:<port>/live). */
+  'ingest.rtmpPort': z.number().int().min(1).max(65535),
+  /** The SRT push listener's port. */
+  'ingest.srtPort': z.number().int().min(1).max(65535),
+  /** Keep at most this many hours of DVR across sessions (null = no limit). */
+  'dvr.retentionHours': z
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .nullable(),
+  /** Keep at most this many GB of DVR across sessions (null = no limit). */
+  'dvr.retentionGB': z.number().min(1).max(100_000).nullable(),
+  /** Warn when the data disk has less free space than this (GB). */
+  'disk.warnFreeGB': z.number().min(0).max(100_000),
+  /** Stop recording cleanly when the data disk has less free space than this (GB). */
+  'disk.stopFreeGB': z.number().min(0).max(100_000),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -54,6 +70,12 @@ export const SETTING_DEFAULTS: Settings = {
   'ui.language': 'system',
   'ui.theme': 'system',
   'ffmpeg.path': null,
+  'ingest.rtmpPort': 1935,
+  'ingest.srtPort': 9710,
+  'dvr.retentionHours': null,
+  'dvr.retentionGB': null,
+  'disk.warnFreeGB': 5,
+  'disk.stopFreeGB': 1,
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -63,6 +85,12 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('ui.language'),
   settingChange('ui.theme'),
   settingChange('ffmpeg.path'),
+  settingChange('ingest.rtmpPort'),
+  settingChange('ingest.srtPort'),
+  settingChange('dvr.retentionHours'),
+  settingChange('dvr.retentionGB'),
+  settingChange('disk.warnFreeGB'),
+  settingChange('disk.stopFreeGB'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 
@@ -86,6 +114,145 @@ export const AppInfo = z.strictObject({
   ffmpeg: FfmpegStatus,
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+// ---------- ingest ----------
+
+/** What the operator asks to ingest. */
+export const IngestSourceInput = z.discriminatedUnion('kind', [
+  /** OBS pushes to the RTMP listener with the app's stream key. */
+  z.strictObject({ kind: z.literal('rtmp') }),
+  /** OBS pushes to the SRT listener with the app's passphrase. */
+  z.strictObject({ kind: z.literal('srt') }),
+  /** Pull an HLS (m3u8), HTTP-FLV, RTMP or SRT URL. */
+  z.strictObject({ kind: z.literal('url'), url: z.string().trim().min(1).max(4096) }),
+  /** Replay a local file, paced as live (realtime) or as fast as it decodes. */
+  z.strictObject({
+    kind: z.literal('file'),
+    path: z.string().min(1).max(4096),
+    realtime: z.boolean().optional(),
+  }),
+]);
+export type IngestSourceInput = z.infer<typeof IngestSourceInput>;
+
+export const IngestEndpoints = z.strictObject({
+  rtmp: z.strictObject({
+    /** OBS → Settings → Stream → Service "Custom…" → Server. */
+    serverUrl: z.string(),
+    /** OBS → Stream Key. */
+    streamKey: z.string(),
+    listening: z.boolean(),
+    error: z.string().nullable(),
+  }),
+  srt: z.strictObject({
+    /** OBS → Server (SRT), passphrase included. */
+    url: z.string(),
+    passphrase: z.string(),
+    listening: z.boolean(),
+    error: z.string().nullable(),
+  }),
+});
+export type IngestEndpoints = z.infer<typeof IngestEndpoints>;
+
+export const IngestState = z.enum([
+  /** Push listener armed, no publisher yet. */
+  'waiting',
+  /** Probing / connecting to the source. */
+  'starting',
+  'live',
+  /** Connected, but no media for a while. */
+  'stalled',
+  /** The source dropped; waiting for it to come back (push) or retrying (pull). */
+  'reconnecting',
+  'stopping',
+  'ended',
+  'failed',
+]);
+export type IngestState = z.infer<typeof IngestState>;
+
+export const VideoInfo = z.strictObject({
+  codec: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: z.number().nullable(),
+});
+export const AudioInfo = z.strictObject({
+  codec: z.string(),
+  sampleRate: z.number().int(),
+  channels: z.number().int(),
+});
+
+export const IngestStatus = z.strictObject({
+  sessionId: SessionId,
+  state: IngestState,
+  /** The last notable thing that happened, for the operator (English; `code` is stable). */
+  message: z.string().nullable(),
+  code: z.string().nullable(),
+  video: VideoInfo.nullable(),
+  audio: AudioInfo.nullable(),
+  bitrateKbps: z.number().nullable(),
+  fps: z.number().nullable(),
+  droppedFrames: z.number().int(),
+  /** Frames ffmpeg duplicated to keep the clock (late input). */
+  lateFrames: z.number().int(),
+  /** Wall time now minus when the newest recorded media was received, ms. */
+  lagMs: z.number().nullable(),
+  /** The session's media clock: seconds recorded so far (monotonic across reconnects). */
+  mediaTimeS: z.number(),
+  segments: z.number().int(),
+  bytes: z.number(),
+  /** How many publishes/connections this session has had. */
+  runs: z.number().int(),
+  /** Wall clock of this status, ms. */
+  at: z.number().int(),
+});
+export type IngestStatus = z.infer<typeof IngestStatus>;
+
+export const SessionMarkerKind = z.enum(['gap', 'stall', 'resolution', 'restart', 'error', 'disk']);
+export const SessionMarker = z.strictObject({
+  sessionId: SessionId,
+  kind: SessionMarkerKind,
+  /** Media time the marker sits at, seconds. */
+  mediaTime: z.number(),
+  /** Wall clock, ms. */
+  at: z.number().int(),
+  /** For gaps: how long the source was away, ms. */
+  durationMs: z.number().nullable(),
+  message: z.string(),
+});
+export type SessionMarker = z.infer<typeof SessionMarker>;
+
+export const SessionMedia = z.strictObject({
+  sessionId: SessionId,
+  /** The HLS playlist, relative to the data directory (liveslice-media://session/<it> or /media/<it>). */
+  playlist: z.string().nullable(),
+  durationS: z.number(),
+  segments: z.number().int(),
+  bytes: z.number(),
+  ended: z.boolean(),
+  markers: z.array(SessionMarker),
+});
+export type SessionMedia = z.infer<typeof SessionMedia>;
+
+export const LoudnessFrame = z.strictObject({
+  /** Media time of the frame's start, seconds (frames are 100 ms). */
+  t: z.number(),
+  /** RMS level, dBFS (−100 for silence). */
+  rms: z.number(),
+  /** Peak level, dBFS. */
+  peak: z.number(),
+});
+export type LoudnessFrame = z.infer<typeof LoudnessFrame>;
+
+export const StorageUsage = z.strictObject({
+  dataDir: z.string(),
+  dvrBytes: z.number(),
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  sessions: z.array(z.strictObject({ id: SessionId, bytes: z.number(), durationS: z.number() })),
+  retentionHours: z.number().nullable(),
+  retentionGB: z.number().nullable(),
+});
+export type StorageUsage = z.infer<typeof StorageUsage>;
 
 const Empty = z.strictObject({});
 
@@ -114,6 +281,35 @@ export const methods = {
     }),
     output: Session,
   },
+  'ingest.endpoints': { input: Empty, output: IngestEndpoints },
+  /** A new stream key and SRT passphrase; the old ones stop working at once. */
+  'ingest.rotateKey': { input: Empty, output: IngestEndpoints },
+  /** Creates a session for the source and starts ingesting it. */
+  'ingest.start': {
+    input: z.strictObject({
+      title: z.string().trim().min(1).max(200).optional(),
+      source: IngestSourceInput,
+    }),
+    output: Session,
+  },
+  'ingest.stop': { input: z.strictObject({ sessionId: SessionId }), output: Session },
+  /** The current status of a session's ingest (ended sessions report 'ended'). */
+  'ingest.status': { input: z.strictObject({ sessionId: SessionId }), output: IngestStatus },
+  /** The session's recorded media: playlist, duration, markers (gaps, stalls…). */
+  'sessions.media': { input: z.strictObject({ id: SessionId }), output: SessionMedia },
+  /** Loudness frames for a media-time range, downsampled to at most maxPoints. */
+  'sessions.loudness': {
+    input: z.strictObject({
+      id: SessionId,
+      fromS: z.number().min(0).optional(),
+      toS: z.number().min(0).optional(),
+      maxPoints: z.number().int().min(10).max(20_000).optional(),
+    }),
+    output: z.strictObject({ frames: z.array(LoudnessFrame) }),
+  },
+  'storage.usage': { input: Empty, output: StorageUsage },
+  /** Applies the retention policy now; returns what is left. */
+  'storage.prune': { input: Empty, output: StorageUsage },
 } as const;
 
 export const events = {
@@ -121,6 +317,12 @@ export const events = {
   'session.upserted': Session,
   /** The settings changed (from any window or transport). */
   'settings.changed': Settings,
+  /** A session's ingest status changed (about once a second while live). */
+  'ingest.status': IngestStatus,
+  /** New loudness frames (100 ms each), batched. */
+  'ingest.loudness': z.strictObject({ sessionId: SessionId, frames: z.array(LoudnessFrame) }),
+  /** Something the timeline should show: a gap, a stall, a resolution change, a restart. */
+  'session.marker': SessionMarker,
 } as const;
 
 export type Methods = typeof methods;

@@ -2,17 +2,19 @@
 import { ApiError, type AppInfo, type SessionSource } from './contract';
 import type { Handlers } from './dispatch';
 import type { EventBus } from './events';
+import type { IngestManager } from '../ingest/manager';
 import type { Store } from '../store';
 
 export interface HandlerDeps {
   store: Store;
   bus: EventBus;
   appInfo: () => AppInfo;
+  ingest: IngestManager;
 }
 
 const NO_SOURCE: SessionSource = { kind: 'none', uri: null };
 
-export function createHandlers({ store, bus, appInfo }: HandlerDeps): Handlers {
+export function createHandlers({ store, bus, appInfo, ingest }: HandlerDeps): Handlers {
   return {
     'app.info': () => appInfo(),
     'settings.get': () => store.settings.getAll(),
@@ -38,5 +40,16 @@ export function createHandlers({ store, bus, appInfo }: HandlerDeps): Handlers {
       bus.emit('session.upserted', s);
       return s;
     },
+    'ingest.endpoints': () => ingest.endpoints(),
+    'ingest.rotateKey': () => ingest.rotateKey(),
+    'ingest.start': ({ title, source }) => ingest.start({ title, source }),
+    'ingest.stop': ({ sessionId }) => ingest.stop(sessionId),
+    'ingest.status': ({ sessionId }) => ingest.status(sessionId),
+    'sessions.media': ({ id }) => ingest.media(id),
+    'sessions.loudness': ({ id, fromS, toS, maxPoints }) => ({
+      frames: ingest.loudness(id, fromS, toS, maxPoints),
+    }),
+    'storage.usage': () => ingest.storageUsage(),
+    'storage.prune': () => ingest.prune(),
   };
 }

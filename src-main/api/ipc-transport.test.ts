@@ -23,14 +23,11 @@ function fakeHandlers(): Handlers {
   const notUsed = () => {
     throw new Error('not used in this test');
   };
+  const all = Object.fromEntries(METHOD_NAMES.map((m) => [m, notUsed])) as unknown as Handlers;
   return {
-    'app.info': notUsed,
-    'settings.get': notUsed,
-    'settings.set': notUsed,
+    ...all,
     'sessions.list': () => [session],
-    'sessions.get': notUsed,
     'sessions.create': ({ title }) => ({ ...session, title }),
-    'sessions.rename': notUsed,
   };
 }
 

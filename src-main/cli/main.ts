@@ -39,7 +39,8 @@ async function serve(
   const logger = createLogger({ dir: join(dataDir, 'logs'), level: cmd.logLevel, console: true });
   let engine: ReturnType<typeof createEngine> | null = null;
   try {
-    engine = createEngine({ dataDir, logger, transport: 'websocket' });
+    engine = createEngine({ dataDir, logger, transport: 'websocket', listen: true });
+    await engine.ready;
     const host = await startHost({
       engine,
       rendererDir: join(__dirname, '..', 'renderer'),
@@ -51,6 +52,7 @@ async function serve(
       `LiveSlice ${APP_VERSION} is running.\n` +
         `Open the operator UI: ${host.url}\n` +
         `Data directory: ${dataDir}\n` +
+        `OBS push: ${pushLine(engine)}\n` +
         'Press Ctrl+C to stop.\n',
     );
     await waitForSignal();
@@ -65,9 +67,16 @@ async function serve(
     if (!known) logger.error('serve failed', { error: err });
     return EXIT.failed;
   } finally {
-    engine?.close();
+    await engine?.close();
     logger.close();
   }
+}
+
+function pushLine(engine: ReturnType<typeof createEngine>): string {
+  const e = engine.ingest.endpoints().rtmp;
+  return e.listening
+    ? `${e.serverUrl} (Custom service; the stream key is shown in the UI)`
+    : `not available — ${e.error ?? 'unknown error'}`;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {

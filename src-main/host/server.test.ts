@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  engine?.close();
+  await engine?.close();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -61,9 +61,16 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    engine?.close();
-    logger?.close();
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !engine) return;
+    // Let ffmpeg finish the segments it is writing before the process goes.
+    event.preventDefault();
+    quitting = true;
+    void engine.close().finally(() => {
+      logger?.close();
+      app.quit();
+    });
   });
   app.whenReady().then(start, (err: unknown) => {
     process.stderr.write(`LiveSlice failed to start: ${String(err)}\n`);
@@ -78,6 +85,7 @@ async function start(): Promise<void> {
     logger,
     transport: 'electron',
     systemLanguage: languageFromLocale(app.getLocale()),
+    listen: true,
   });
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, methodChannel } from '../api/contract';
 import { RENDERER_CSP } from '../security/csp';
+import { openStore } from '../store';
+import { freePort } from '../testing/ports';
 
 const OUT = join(__dirname, '..', '..', 'out');
 const SHELL = join(OUT, 'main', 'shell.js');
@@ -125,6 +127,11 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'liveslice-shell-'));
   mkdirSync(join(dataDir, 'sessions', 's1'), { recursive: true });
   writeFileSync(join(dataDir, 'sessions', 's1', 'seg.ts'), '0123456789');
+  // The shell starts the push listeners: keep them off the real OBS ports.
+  const seed = openStore(dataDir);
+  seed.settings.set({ key: 'ingest.rtmpPort', value: await freePort() });
+  seed.settings.set({ key: 'ingest.srtPort', value: await freePort() });
+  seed.close();
   fake = fakeElectron();
   (Module as unknown as { _load: Listener })._load = function (
     this: unknown,
@@ -139,8 +146,10 @@ beforeAll(async () => {
   await vi.waitFor(() => expect(fake.state.windows).toHaveLength(1), { timeout: 5000 });
 });
 
-afterAll(() => {
-  fake?.emitApp('will-quit');
+afterAll(async () => {
+  const quit = vi.fn();
+  fake?.emitApp('before-quit', { preventDefault: quit });
+  await vi.waitFor(() => expect(quit).toHaveBeenCalled());
   (Module as unknown as { _load: Listener })._load = originalLoad;
   process.argv = originalArgv;
   rmSync(dataDir, { recursive: true, force: true });

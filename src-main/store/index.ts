@@ -1,16 +1,19 @@
 /** The store's public surface. */
 import { type Db, openDatabase } from './db';
+import { type DvrRepo, dvrRepo } from './dvr';
 import { type SessionsRepo, sessionsRepo } from './sessions';
 import { type SettingsRepo, settingsRepo } from './settings';
 
 export { StoreError, DB_FILE } from './db';
 export type { SessionsRepo } from './sessions';
 export type { SettingsRepo } from './settings';
+export type { DvrRepo, SegmentRow, RunRow, HoldRow } from './dvr';
 
 export interface Store {
   readonly db: Db;
   readonly sessions: SessionsRepo;
   readonly settings: SettingsRepo;
+  readonly dvr: DvrRepo;
   close(): void;
 }
 
@@ -20,6 +23,7 @@ export function openStore(dataDir: string): Store {
     db,
     sessions: sessionsRepo(db),
     settings: settingsRepo(db),
+    dvr: dvrRepo(db),
     close: () => {
       if (db.open) db.close();
     },

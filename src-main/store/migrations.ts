@@ -32,4 +32,60 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'DVR index: ingest runs, segments, markers, media holds',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN dvr_dir TEXT;
+
+      -- One row per connection/publish/process of a session's ingest.
+      CREATE TABLE ingest_runs (
+        session_id   TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        run          INTEGER NOT NULL,
+        source       TEXT NOT NULL,
+        started_at   INTEGER NOT NULL,
+        ended_at     INTEGER,
+        media_offset REAL NOT NULL,
+        end_reason   TEXT,
+        PRIMARY KEY (session_id, run)
+      ) STRICT;
+
+      -- The DVR: keyframe-aligned segments on the session's monotonic media clock.
+      CREATE TABLE segments (
+        session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        run         INTEGER NOT NULL,
+        file        TEXT NOT NULL,
+        media_start REAL NOT NULL,
+        duration    REAL NOT NULL,
+        wall_start  INTEGER NOT NULL,
+        wall_end    INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL,
+        deleted     INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+      CREATE INDEX segments_wall ON segments (wall_end);
+
+      CREATE TABLE session_markers (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        media_time  REAL NOT NULL,
+        at          INTEGER NOT NULL,
+        duration_ms INTEGER,
+        message     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX session_markers_session ON session_markers (session_id, media_time);
+
+      -- Media a clip (or anything else) still needs: retention never deletes it.
+      CREATE TABLE media_holds (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        media_start REAL NOT NULL,
+        media_end   REAL NOT NULL,
+        reason      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -34,6 +34,8 @@ export interface SessionsRepo {
   get(id: string): Session | null;
   list(limit: number): Session[];
   rename(id: string, title: string, now?: number): Session | null;
+  setStatus(id: string, status: Session['status'], now?: number): Session | null;
+  withStatus(status: Session['status']): Session[];
 }
 
 export function sessionsRepo(db: Db): SessionsRepo {
@@ -48,7 +50,19 @@ export function sessionsRepo(db: Db): SessionsRepo {
   const setTitle = db.prepare<[string, number, string]>(
     'UPDATE sessions SET title = ?, updated_at = ? WHERE id = ?',
   );
+  const setStatus = db.prepare<[string, number, number | null, string]>(
+    'UPDATE sessions SET status = ?, updated_at = ?, ended_at = coalesce(?, ended_at) WHERE id = ?',
+  );
+  const byStatus = db.prepare<[string], Row>(
+    'SELECT * FROM sessions WHERE status = ? ORDER BY created_at',
+  );
   return {
+    setStatus(id, status, now = Date.now()) {
+      setStatus.run(status, now, status === 'ended' ? now : null, id);
+      const row = byId.get(id);
+      return row ? toSession(row) : null;
+    },
+    withStatus: (status) => byStatus.all(status).map(toSession),
     create(title, source, now = Date.now()) {
       const row: Row = {
         id: newSessionId(now),
