@@ -23,6 +23,7 @@ export default defineConfig({
         input: {
           shell: resolve(root, 'src-main/shell/main.ts'),
           cli: resolve(root, 'src-main/cli/main.ts'),
+          bench: resolve(root, 'src-main/bench/main.ts'),
         },
       },
     },

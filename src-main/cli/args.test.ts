@@ -42,6 +42,30 @@ describe('parseCli', () => {
         logLevel: 'info',
       },
     ],
+    [
+      ['process', 'a.mp4', '--out', 'o'],
+      {
+        kind: 'process',
+        input: 'a.mp4',
+        out: 'o',
+        realtime: false,
+        durationS: null,
+        dataDir: null,
+        logLevel: 'warn',
+      },
+    ],
+    [
+      ['process', 'https://x.example/a.m3u8', '--out', 'o', '--realtime', '--duration', '12.5'],
+      {
+        kind: 'process',
+        input: 'https://x.example/a.m3u8',
+        out: 'o',
+        realtime: true,
+        durationS: 12.5,
+        dataDir: null,
+        logLevel: 'warn',
+      },
+    ],
   ])('%j → ok', (argv, expected) => {
     expect(parseCli(argv)).toEqual(expected);
   });
@@ -59,6 +83,18 @@ describe('parseCli', () => {
     [['serve', '--data-dir', ''], /--data-dir must be a directory path/],
     [['serve', '--host', '  '], /--host cannot be empty/],
     [['--version', 'now'], /--version takes no arguments/],
+    [['process', '--out', 'o'], /needs an input/],
+    [['process', 'a.mp4'], /needs --out/],
+    [['process', 'a.mp4', 'b.mp4', '--out', 'o'], /takes one input/],
+    [['process', 'a.mp4', '--out', 'o', '--duration', '-3'], /argument is ambiguous|--duration/],
+    [
+      ['process', 'a.mp4', '--out', 'o', '--duration', 'abc'],
+      /--duration must be a positive number/,
+    ],
+    [
+      ['process', 'a.mp4', '--out', 'o', '--transcript', 'a.vtt'],
+      /--transcript is not available in this version yet/,
+    ],
   ])('%j → a one-line error', (argv, pattern) => {
     const r = parseCli(argv);
     expect(r.kind).toBe('error');

@@ -14,19 +14,41 @@ export type Command =
       dataDir: string | null;
       logLevel: LogLevel;
     }
+  | {
+      kind: 'process';
+      input: string;
+      out: string;
+      realtime: boolean;
+      durationS: number | null;
+      dataDir: string | null;
+      logLevel: LogLevel;
+    }
   | { kind: 'error'; message: string };
 
-export const COMMANDS = ['serve'] as const;
+export const COMMANDS = ['serve', 'process'] as const;
+
+/** Flags of the shared `process` contract whose stages are not built yet. */
+const NOT_YET: Record<string, string> = {
+  transcript: 'timed-text input (--transcript) arrives with the transcription stage',
+  asr: 'recognizer selection (--asr) arrives with the transcription stage',
+  publish: 'publish targets (--publish) arrive with the review/publish stage',
+  config: 'pipeline config files (--config) arrive with the detection stage',
+};
 
 export const USAGE = `liveslice — live-stream highlights, transcribed, detected and clipped on your own machine
 
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
+  liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--data-dir DIR]
   liveslice --help | --version
 
 Commands:
   serve     Run the engine with the operator UI for a browser. Listens on 127.0.0.1 and prints
             the URL to open, access token included. Ctrl+C stops it.
+  process   Run the pipeline headless on a local file or a pull URL (HLS m3u8, HTTP-FLV, RTMP,
+            SRT) and write transcript.jsonl, highlights.jsonl, clips/ and report.json to --out.
+            A file is read as fast as it decodes unless --realtime paces it as live; a live URL
+            runs until the stream ends, --duration S elapses or Ctrl+C.
 
 Options:
   --port N          TCP port for serve (default 4817; 0 picks a free one)
@@ -38,7 +60,8 @@ Options:
   -h, --help        This help
   -v, --version     Print the version
 
-Exit status: 0 done, 1 failed while running, 2 bad arguments.`;
+Exit status: 0 done, 1 failed while running, 2 bad arguments, 3 the input cannot be opened,
+reached or parsed (an unreachable URL fails within 10 s).`;
 
 export const DEFAULT_PORT = 4817;
 
@@ -55,6 +78,7 @@ export function parseCli(argv: readonly string[]): Command {
       : { kind: 'version' };
   }
   if (first.startsWith('-')) return bad(`unknown option '${first}' (a command comes first)`);
+  if (first === 'process') return parseProcess(rest);
   if (first !== 'serve')
     return bad(`unknown command '${first}' (commands: ${COMMANDS.join(', ')})`);
 
@@ -101,6 +125,68 @@ export function parseCli(argv: readonly string[]): Command {
     port,
     host,
     allowRemote: values['allow-remote'] === true,
+    dataDir,
+    logLevel: level as LogLevel,
+  };
+}
+
+function parseProcess(rest: readonly string[]): Command {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...rest],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        realtime: { type: 'boolean' },
+        duration: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        transcript: { type: 'string' },
+        asr: { type: 'string' },
+        publish: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return bad(`process: ${cleanParseError(err)}`);
+  }
+  if (values['help']) return { kind: 'help', topic: 'process' };
+  for (const [flag, why] of Object.entries(NOT_YET)) {
+    if (values[flag] !== undefined)
+      return bad(`--${flag} is not available in this version yet: ${why}`);
+  }
+  if (positionals.length === 0) return bad('process needs an input: a media file or a stream URL');
+  if (positionals.length > 1) return bad(`process takes one input, got ${positionals.length}`);
+  const out = values['out'];
+  if (typeof out !== 'string' || out.trim() === '' || out.includes('\0'))
+    return bad('process needs --out DIR');
+  let durationS: number | null = null;
+  const dur = values['duration'];
+  if (typeof dur === 'string') {
+    if (!/^\d+(\.\d+)?$/.test(dur) || !(Number(dur) > 0)) {
+      return bad(`--duration must be a positive number of seconds, got '${dur}'`);
+    }
+    durationS = Number(dur);
+  }
+  const dd = values['data-dir'];
+  const dataDir = typeof dd === 'string' ? dd : null;
+  if (dataDir !== null && (dataDir.trim() === '' || dataDir.includes('\0'))) {
+    return bad('--data-dir must be a directory path');
+  }
+  const level = values['log-level'] ?? 'warn';
+  if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level)) {
+    return bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${String(level)}'`);
+  }
+  return {
+    kind: 'process',
+    input: positionals[0]!,
+    out,
+    realtime: values['realtime'] === true,
+    durationS,
     dataDir,
     logLevel: level as LogLevel,
   };

@@ -6,6 +6,7 @@ import { HostError, startHost } from '../host/server';
 import { createLogger } from '../log/logger';
 import { StoreError } from '../store';
 import { parseCli, USAGE } from './args';
+import { runProcess } from './process';
 
 export const EXIT = { ok: 0, failed: 1, badArgs: 2 } as const;
 
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.badArgs;
     case 'serve':
       return serve(cmd);
+    case 'process':
+      return runProcess(cmd);
   }
 }
 

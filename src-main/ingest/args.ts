@@ -113,6 +113,8 @@ export function buildIngestArgs(opts: {
   runTag: string;
   segmentSeconds: number;
   fps?: number | null;
+  /** Benchmarks only: keep the source's timestamps so latency can be measured against them. */
+  copyTimestamps?: boolean;
 }): IngestArgs {
   const { streams } = opts;
   if (!streams.video && !streams.audio)
@@ -129,6 +131,7 @@ export function buildIngestArgs(opts: {
     '0.5',
     '-progress',
     'pipe:4',
+    ...(opts.copyTimestamps ? ['-copyts'] : []),
     ...inputArgs(opts.input),
   ];
   // DVR: keyframe-aligned MPEG-TS segments, listed (csv) on fd 3 as each one closes.

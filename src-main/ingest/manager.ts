@@ -53,6 +53,17 @@ export interface IngestManagerDeps {
   resolutionCheckMs?: number;
   /** How long a dropped publisher may resume the same run (default 30 s). */
   publishGraceMs?: number;
+  /** Benchmarks only: keep source timestamps and report every segment. */
+  bench?: {
+    onSegment(seg: {
+      sessionId: string;
+      seq: number;
+      srcStart: number;
+      srcEnd: number;
+      closedAt: number;
+    }): void;
+    onPublish(at: number): void;
+  };
 }
 
 export class IngestManager {
@@ -126,7 +137,10 @@ export class IngestManager {
         ...(this.deps.publishGraceMs !== undefined ? { graceMs: this.deps.publishGraceMs } : {}),
       });
       this.rtmpError = null;
-      this.rtmp.onPublish(() => void this.onPublish());
+      this.rtmp.onPublish((info) => {
+        this.deps.bench?.onPublish(info.at);
+        void this.onPublish();
+      });
       this.rtmp.onAway(() => this.pushSession?.publisherAway());
     } catch (err) {
       this.rtmpError = err instanceof Error ? err.message : String(err);
@@ -476,6 +490,7 @@ export class IngestManager {
       ...(this.deps.resolutionCheckMs !== undefined
         ? { resolutionCheckMs: this.deps.resolutionCheckMs }
         : {}),
+      ...(this.deps.bench ? { copyTimestamps: true, onSegment: this.deps.bench.onSegment } : {}),
       diskLimits: () => {
         const s = this.deps.settings();
         return { warnBytes: s['disk.warnFreeGB'] * 1e9, stopBytes: s['disk.stopFreeGB'] * 1e9 };

@@ -68,6 +68,16 @@ export interface SessionIngestDeps {
   diskLimits(): { warnBytes: number; stopBytes: number };
   /** How often a new segment is probed for a resolution change (default 10 s). */
   resolutionCheckMs?: number;
+  /** Benchmarks only (see buildIngestArgs). */
+  copyTimestamps?: boolean;
+  /** Benchmarks: every indexed segment with its source-timeline times. */
+  onSegment?(seg: {
+    sessionId: string;
+    seq: number;
+    srcStart: number;
+    srcEnd: number;
+    closedAt: number;
+  }): void;
 }
 
 interface RunState {
@@ -213,6 +223,7 @@ export class SessionIngest {
       runTag: tag,
       segmentSeconds: this.deps.segmentSeconds,
       fps: probe.video?.fps ?? null,
+      ...(this.deps.copyTimestamps ? { copyTimestamps: true } : {}),
     });
     if (built.transcodeVideo || built.transcodeAudio) {
       this.deps.logger.info('transcoding codecs that MPEG-TS/preview cannot carry', {
@@ -356,6 +367,13 @@ export class SessionIngest {
     this.lastMediaAt = closedAt;
     this.markFlowing(run);
     this.playlistSegments.push({ file, duration, run: run.run, wallStart });
+    this.deps.onSegment?.({
+      sessionId: this.sessionId,
+      seq,
+      srcStart: entry.start,
+      srcEnd: entry.end,
+      closedAt,
+    });
     this.writePlaylist(false);
     if (
       closedAt - this.lastResolutionCheck >= (this.deps.resolutionCheckMs ?? RESOLUTION_CHECK_MS) &&

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, type PreloadBridge, type Settings } from '../contract';
+import { ApiError, type PreloadBridge, SETTING_DEFAULTS, type Settings } from '../contract';
 import { createIpcClient } from './ipcClient';
 
-const settings: Settings = { 'ui.language': 'zh-CN', 'ui.theme': 'system', 'ffmpeg.path': null };
+const settings: Settings = {
+  ...SETTING_DEFAULTS,
+  'ui.language': 'zh-CN',
+  'ui.theme': 'system',
+  'ffmpeg.path': null,
+};
 
 function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>) {
   const inputs: Array<[string, unknown]> = [];
@@ -29,10 +34,22 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'sessions.get': method('sessions.get'),
       'sessions.create': method('sessions.create'),
       'sessions.rename': method('sessions.rename'),
+      'ingest.endpoints': method('ingest.endpoints'),
+      'ingest.rotateKey': method('ingest.rotateKey'),
+      'ingest.start': method('ingest.start'),
+      'ingest.stop': method('ingest.stop'),
+      'ingest.status': method('ingest.status'),
+      'sessions.media': method('sessions.media'),
+      'sessions.loudness': method('sessions.loudness'),
+      'storage.usage': method('storage.usage'),
+      'storage.prune': method('storage.prune'),
     },
     events: {
       'session.upserted': event('session.upserted'),
       'settings.changed': event('settings.changed'),
+      'ingest.status': event('ingest.status'),
+      'ingest.loudness': event('ingest.loudness'),
+      'session.marker': event('session.marker'),
     },
   };
   const emit = (name: string, payload: unknown) => {

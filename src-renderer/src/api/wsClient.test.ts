@@ -4,6 +4,7 @@ import {
   AUTH_CHECK_PATH,
   MEDIA_COOKIE,
   type Session,
+  SETTING_DEFAULTS,
   type Settings,
   WS_PROTOCOL,
   WS_TOKEN_PREFIX,
@@ -117,7 +118,12 @@ async function connected(opts: Parameters<typeof setup>[0] = {}) {
   return env;
 }
 
-const settings: Settings = { 'ui.language': 'en', 'ui.theme': 'dark', 'ffmpeg.path': null };
+const settings: Settings = {
+  ...SETTING_DEFAULTS,
+  'ui.language': 'en',
+  'ui.theme': 'dark',
+  'ffmpeg.path': null,
+};
 const session: Session = {
   id: 'sess_0001abcd',
   title: 'Friday sale',

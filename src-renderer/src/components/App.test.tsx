@@ -4,7 +4,17 @@
  */
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { ApiError, type AppInfo, type Settings } from '../contract';
+import {
+  ApiError,
+  SETTING_DEFAULTS,
+  type AppInfo,
+  type IngestEndpoints,
+  type IngestStatus,
+  type Session,
+  type SessionMedia,
+  type Settings,
+  type StorageUsage,
+} from '../contract';
 import type { ConnectionState, RendererClient } from '../api/types';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
@@ -23,9 +33,92 @@ const info: AppInfo = {
   systemLanguage: 'en',
   ffmpeg: { found: true, path: '/usr/bin/ffmpeg', source: 'path' },
 };
-const settings: Settings = { 'ui.language': 'en', 'ui.theme': 'dark', 'ffmpeg.path': null };
+const settings: Settings = {
+  ...SETTING_DEFAULTS,
+  'ui.language': 'en',
+  'ui.theme': 'dark',
+  'ffmpeg.path': null,
+};
 
-function render(opts: { connection: ConnectionState; language?: Settings['ui.language'] }) {
+const endpoints: IngestEndpoints = {
+  rtmp: {
+    serverUrl: 'rtmp://127.0.0.1:1935/live',
+    streamKey: 'ls_secretkey123',
+    listening: true,
+    error: null,
+  },
+  srt: {
+    url: 'srt://127.0.0.1:9710?streamid=publish:live&passphrase=pass12345678',
+    passphrase: 'pass12345678',
+    listening: false,
+    error: 'port 9710 is in use',
+  },
+};
+
+const liveSession: Session = {
+  id: 'sess_live0001',
+  title: '最后三分钟 flash sale',
+  source: { kind: 'rtmp', uri: null },
+  status: 'live',
+  createdAt: 1,
+  updatedAt: 2,
+  endedAt: null,
+};
+
+const liveStatus: IngestStatus = {
+  sessionId: liveSession.id,
+  state: 'live',
+  message: null,
+  code: null,
+  video: { codec: 'h264', width: 1280, height: 720, fps: 30 },
+  audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
+  bitrateKbps: 4500,
+  fps: 29.97,
+  droppedFrames: 3,
+  lateFrames: 0,
+  lagMs: 420,
+  mediaTimeS: 3725.4,
+  segments: 3725,
+  bytes: 2_100_000_000,
+  runs: 1,
+  at: 10,
+};
+
+const liveMedia: SessionMedia = {
+  sessionId: liveSession.id,
+  playlist: 'sessions/sess_live0001/index.m3u8',
+  durationS: 3724,
+  segments: 3724,
+  bytes: 2_100_000_000,
+  ended: false,
+  markers: [
+    {
+      sessionId: liveSession.id,
+      kind: 'gap',
+      mediaTime: 1800,
+      at: 5,
+      durationMs: 4000,
+      message: 'publisher away for 4 s',
+    },
+  ],
+};
+
+const storage: StorageUsage = {
+  dataDir: '/home/op/.config/LiveSlice',
+  dvrBytes: 12_300_000_000,
+  freeBytes: 250_000_000_000,
+  totalBytes: 500_000_000_000,
+  sessions: [{ id: liveSession.id, bytes: 2_100_000_000, durationS: 3725 }],
+  retentionHours: 48,
+  retentionGB: null,
+};
+
+function render(opts: {
+  connection: ConnectionState;
+  language?: Settings['ui.language'];
+  endpoints?: boolean;
+  live?: boolean;
+}) {
   const client: RendererClient = {
     transport: 'websocket',
     call: () => Promise.reject(new ApiError('unavailable', 'not in this test')),
@@ -45,6 +138,15 @@ function render(opts: { connection: ConnectionState; language?: Settings['ui.lan
     store.getState().setSettings({ ...settings, 'ui.language': opts.language });
     store.getState().setAppInfo(info);
   }
+  if (opts.endpoints) store.getState().setEndpoints(endpoints);
+  if (opts.live) {
+    const s = store.getState();
+    s.upsertSession(liveSession);
+    s.selectSession(liveSession.id);
+    s.applyIngestStatus(liveStatus);
+    s.setMedia(liveMedia);
+    s.setStorage(storage);
+  }
   // Server rendering reads zustand's initial state; point it at the seeded state.
   const seeded = { ...store, getInitialState: store.getState };
   return renderToStaticMarkup(
@@ -61,7 +163,8 @@ describe('App frame', () => {
     expect(html).toContain('data-testid="language-select"');
     expect(html).toContain('data-testid="help-button"');
     for (const pane of PANE_IDS) expect(html).toContain(`data-testid="pane-${pane}"`);
-    expect(html).toContain(en['pane.live.empty']);
+    expect(html).toContain(en['player.noSession']);
+    expect(html).toContain('data-testid="source-tabs"');
     expect(html).toContain(en['pane.review.empty']);
     expect(html).not.toContain('data-testid="help-overlay"');
   });
@@ -78,6 +181,57 @@ describe('App frame', () => {
     expect(html).toContain(zhCN['pane.live.title']);
     expect(html).toContain(zhCN['pane.transcript.empty']);
     expect(html).not.toContain(en['pane.transcript.empty']);
+  });
+
+  it('the source setup shows the RTMP server and the masked stream key with copy buttons', () => {
+    const html = render({ connection: 'connected', language: 'en', endpoints: true });
+    for (const k of ['rtmp', 'srt', 'url', 'file']) {
+      expect(html).toContain(`data-testid="source-tab-${k}"`);
+    }
+    expect(html).toMatch(/data-testid="source-tab-rtmp"[^>]*aria-selected="true"/);
+    expect(html).toMatch(
+      /data-testid="rtmp-server-url" type="text"[^>]*value="rtmp:\/\/127\.0\.0\.1:1935\/live"/,
+    );
+    // Masked by default, but the value is there for Copy (and for e2e's toHaveValue).
+    expect(html).toMatch(
+      /data-testid="rtmp-stream-key" type="password"[^>]*value="ls_secretkey123"/,
+    );
+    expect(html).toContain('data-testid="copy-rtmp-server"');
+    expect(html).toContain('data-testid="copy-rtmp-key"');
+    expect(html).toContain('data-testid="rotate-key"');
+    expect(html).toContain('data-testid="rtmp-listening" data-listening="true"');
+    expect(html).toContain(en['source.rtmp.hint']);
+  });
+
+  it('the source setup says so when the push addresses cannot be loaded', () => {
+    const html = render({ connection: 'connected', language: 'zh-CN' });
+    expect(html).toContain(zhCN['source.endpointsLoading']);
+    expect(html).toContain(zhCN['source.tab.url']);
+    expect(html).not.toContain('data-testid="rtmp-stream-key"');
+  });
+
+  it('a selected live session shows its status bar, player, markers and waveform', () => {
+    const html = render({ connection: 'connected', language: 'en', live: true });
+    expect(html).toContain('data-testid="ingest-state" data-state="live"');
+    expect(html).toMatch(/data-testid="ingest-resolution">1280×720</);
+    expect(html).toMatch(/data-testid="ingest-fps">29\.97</);
+    expect(html).toMatch(/data-testid="ingest-bitrate">4\.5 Mbps</);
+    expect(html).toMatch(/data-testid="ingest-duration">1:02:05</);
+    expect(html).toContain('data-testid="stop-ingest"');
+    expect(html).toContain('data-testid="live-video"');
+    expect(html).toContain('data-testid="waveform"');
+    expect(html).toContain('data-testid="marker-tick" data-kind="gap"');
+    expect(html).toContain('left:48.3');
+    expect(html).toMatch(/data-testid="session-usage"[^>]*>1:02:05 · 2\.10 GB</);
+    expect(html).toMatch(/data-testid="storage-dvr">12\.3 GB</);
+    expect(html).toContain('at most 48 h');
+    expect(html).toContain('data-testid="prune-now"');
+  });
+
+  it('the status bar speaks zh-CN', () => {
+    const html = render({ connection: 'connected', language: 'zh-CN', live: true });
+    expect(html).toContain('>直播中<');
+    expect(html).toContain(zhCN['ingest.dropped']);
   });
 
   it('unauthorized replaces the workspace with the bilingual token message', () => {

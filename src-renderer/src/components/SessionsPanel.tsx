@@ -1,12 +1,23 @@
 import { useMemo } from 'react';
 import type { Session } from '../contract';
+import { formatBytes, formatDuration } from '../live/format';
 import { sortedSessions } from '../state/store';
 import { useAppState, useT } from '../state/context';
 import { NewSessionForm } from './NewSessionForm';
 
-function SessionItem(props: { session: Session; selected: boolean; onSelect: () => void }) {
+interface Usage {
+  bytes: number;
+  durationS: number;
+}
+
+function SessionItem(props: {
+  session: Session;
+  selected: boolean;
+  usage: Usage | null;
+  onSelect: () => void;
+}) {
   const t = useT();
-  const { session } = props;
+  const { session, usage } = props;
   return (
     <li className="session-item">
       <button
@@ -24,6 +35,18 @@ function SessionItem(props: { session: Session; selected: boolean; onSelect: () 
           </span>
           <span>{t(`sessions.source.${session.source.kind}`)}</span>
         </span>
+        {usage && (
+          <span
+            className="session-item__usage"
+            data-testid="session-usage"
+            title={t('sessions.usage', {
+              duration: formatDuration(usage.durationS),
+              size: formatBytes(usage.bytes),
+            })}
+          >
+            {formatDuration(usage.durationS)} · {formatBytes(usage.bytes)}
+          </span>
+        )}
       </button>
     </li>
   );
@@ -37,6 +60,11 @@ export function SessionsPanel() {
   const selectedId = useAppState((s) => s.selectedSessionId);
   const selectSession = useAppState((s) => s.selectSession);
   const sessions = useMemo(() => sortedSessions(sessionsById), [sessionsById]);
+  const storage = useAppState((s) => s.storage);
+  const usageById = useMemo(
+    () => new Map((storage?.sessions ?? []).map((u) => [u.id, u] as const)),
+    [storage],
+  );
 
   let status: string | null = null;
   if (sessions.length === 0) {
@@ -63,6 +91,7 @@ export function SessionsPanel() {
               key={session.id}
               session={session}
               selected={session.id === selectedId}
+              usage={usageById.get(session.id) ?? null}
               onSelect={() => selectSession(session.id)}
             />
           ))}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PANE_IDS } from '../panes/paneIds';
 import {
+  isControlTarget,
   isTypingTarget,
   matchShortcut,
   SHORTCUTS,
@@ -62,6 +63,35 @@ describe('matchShortcut', () => {
       closed,
       null,
     ],
+    ['L is back to live', press({ key: 'l', code: 'KeyL' }), closed, 'back-to-live'],
+    ['Shift+L is nothing', press({ key: 'L', code: 'KeyL', shiftKey: true }), closed, null],
+    ['Alt+L is nothing', press({ key: 'l', code: 'KeyL', altKey: true }), closed, null],
+    ['Space is play/pause', press({ key: ' ', code: 'Space' }), closed, 'toggle-play'],
+    [
+      'Space on a focused button presses the button',
+      press({ key: ' ', code: 'Space', target: { tagName: 'BUTTON' } }),
+      closed,
+      null,
+    ],
+    [
+      'Space on a tab / checkbox role operates it',
+      press({ key: ' ', code: 'Space', target: { tagName: 'DIV', role: 'tab' } }),
+      closed,
+      null,
+    ],
+    [
+      'Space on the <video> is its own controls',
+      press({ key: ' ', code: 'Space', target: { tagName: 'VIDEO' } }),
+      closed,
+      null,
+    ],
+    [
+      'L on a focused button is still back to live',
+      press({ key: 'l', code: 'KeyL', target: { tagName: 'BUTTON' } }),
+      closed,
+      'back-to-live',
+    ],
+    ['L while overlay open', press({ key: 'l', code: 'KeyL' }), open, null],
     ['Esc while overlay closed', press({ key: 'Escape', code: 'Escape' }), closed, null],
     ['Esc while overlay open', press({ key: 'Escape', code: 'Escape' }), open, 'close-help'],
     ['? while overlay open', press({ key: '?', shiftKey: true }), open, null],
@@ -88,6 +118,8 @@ describe('matchShortcut', () => {
         closed,
       ),
     ).toBeNull();
+    expect(matchShortcut(press({ key: 'l', code: 'KeyL', target }), closed)).toBeNull();
+    expect(matchShortcut(press({ key: ' ', code: 'Space', target }), closed)).toBeNull();
   });
 
   it('treats buttons, panes and no target as not typing', () => {
@@ -95,6 +127,18 @@ describe('matchShortcut', () => {
     expect(isTypingTarget({ tagName: 'SECTION', isContentEditable: false })).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
     expect(matchShortcut(press({ key: '?', target: null }), closed)?.id).toBe('help');
+  });
+});
+
+describe('isControlTarget', () => {
+  it('buttons, links, media and control roles operate Space themselves', () => {
+    expect(isControlTarget({ tagName: 'button' })).toBe(true);
+    expect(isControlTarget({ tagName: 'A' })).toBe(true);
+    expect(isControlTarget({ tagName: 'VIDEO' })).toBe(true);
+    expect(isControlTarget({ tagName: 'DIV', role: 'Checkbox' })).toBe(true);
+    expect(isControlTarget({ tagName: 'SECTION', role: null })).toBe(false);
+    expect(isControlTarget({ tagName: 'BODY' })).toBe(false);
+    expect(isControlTarget(null)).toBe(false);
   });
 });
 

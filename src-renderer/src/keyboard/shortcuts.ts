@@ -9,7 +9,9 @@ export type ShortcutAction =
   | { type: 'openHelp' }
   | { type: 'closeHelp' }
   | { type: 'focusPane'; pane: PaneId }
-  | { type: 'cycleLanguage' };
+  | { type: 'cycleLanguage' }
+  | { type: 'backToLive' }
+  | { type: 'togglePlay' };
 
 export interface KeyCombo {
   /** Matches KeyboardEvent.key (case-insensitive for letters). */
@@ -32,6 +34,11 @@ export interface Shortcut {
   readonly description: MessageKey;
   /** Only while the help overlay is open, or only while it is closed. */
   readonly when: 'overlayOpen' | 'overlayClosed';
+  /**
+   * Also ignored while a control that the key itself operates has focus (Space presses a
+   * focused button, toggles a checkbox, plays a focused <video> through its own controls).
+   */
+  readonly notOnControls?: boolean;
 }
 
 const plain = { alt: false, ctrl: false, meta: false } as const;
@@ -62,6 +69,23 @@ export const SHORTCUTS: readonly Shortcut[] = [
     when: 'overlayClosed',
   },
   {
+    id: 'back-to-live',
+    combo: { key: 'l', code: 'KeyL', ...plain, shift: false },
+    display: 'L',
+    action: { type: 'backToLive' },
+    description: 'shortcut.backToLive',
+    when: 'overlayClosed',
+  },
+  {
+    id: 'toggle-play',
+    combo: { key: ' ', code: 'Space', ...plain, shift: false },
+    display: 'Space',
+    action: { type: 'togglePlay' },
+    description: 'shortcut.togglePlay',
+    when: 'overlayClosed',
+    notOnControls: true,
+  },
+  {
     id: 'close-help',
     combo: { key: 'Escape', ...plain, shift: 'any' },
     display: 'Esc',
@@ -84,6 +108,8 @@ export interface KeyInput {
 export interface TargetLike {
   readonly tagName?: string;
   readonly isContentEditable?: boolean;
+  /** The ARIA role attribute, if any (getAttribute('role')). */
+  readonly role?: string | null;
 }
 
 const TYPING_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
@@ -93,6 +119,26 @@ export function isTypingTarget(target: TargetLike | null): boolean {
   if (!target) return false;
   if (target.isContentEditable === true) return true;
   return typeof target.tagName === 'string' && TYPING_TAGS.has(target.tagName.toUpperCase());
+}
+
+const CONTROL_TAGS = new Set(['BUTTON', 'A', 'SUMMARY', 'VIDEO', 'AUDIO']);
+const CONTROL_ROLES = new Set([
+  'button',
+  'link',
+  'tab',
+  'checkbox',
+  'radio',
+  'switch',
+  'menuitem',
+  'option',
+  'slider',
+]);
+
+/** True when the target is a control that Space/Enter operate by themselves. */
+export function isControlTarget(target: TargetLike | null): boolean {
+  if (!target) return false;
+  if (typeof target.role === 'string' && CONTROL_ROLES.has(target.role.toLowerCase())) return true;
+  return typeof target.tagName === 'string' && CONTROL_TAGS.has(target.tagName.toUpperCase());
 }
 
 export function comboMatches(combo: KeyCombo, ev: KeyInput): boolean {
@@ -113,5 +159,11 @@ export function matchShortcut(
 ): Shortcut | null {
   if (isTypingTarget(ev.target)) return null;
   const phase = context.overlayOpen ? 'overlayOpen' : 'overlayClosed';
-  return table.find((s) => s.when === phase && comboMatches(s.combo, ev)) ?? null;
+  const onControl = isControlTarget(ev.target);
+  return (
+    table.find(
+      (s) =>
+        s.when === phase && !(s.notOnControls === true && onControl) && comboMatches(s.combo, ev),
+    ) ?? null
+  );
 }

@@ -4,6 +4,10 @@ import { paneDomId } from '../panes/paneIds';
 import { useEngine } from '../state/context';
 import { matchShortcut, type ShortcutAction } from './shortcuts';
 
+/** Player shortcuts do nothing (and keep the key's default) while no player is shown. */
+const needsPlayer = (action: ShortcutAction): boolean =>
+  action.type === 'backToLive' || action.type === 'togglePlay';
+
 /** One window-level key handler driven by the shortcut table. */
 export function useShortcuts(): void {
   const { store, actions } = useEngine();
@@ -26,6 +30,12 @@ export function useShortcuts(): void {
             value: nextLanguageSetting(s.settings?.['ui.language'] ?? 'system'),
           });
           return;
+        case 'backToLive':
+          s.player?.backToLive();
+          return;
+        case 'togglePlay':
+          s.player?.togglePlay();
+          return;
       }
     };
     const onKeyDown = (ev: KeyboardEvent): void => {
@@ -39,11 +49,18 @@ export function useShortcuts(): void {
           ctrlKey: ev.ctrlKey,
           metaKey: ev.metaKey,
           shiftKey: ev.shiftKey,
-          target,
+          target: target
+            ? {
+                tagName: target.tagName,
+                isContentEditable: target.isContentEditable,
+                role: target.getAttribute('role'),
+              }
+            : null,
         },
         { overlayOpen: store.getState().helpOpen },
       );
       if (!shortcut) return;
+      if (needsPlayer(shortcut.action) && store.getState().player === null) return;
       ev.preventDefault();
       run(shortcut.action);
     };

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { AppInfo } from '../contract';
 import type { Translate } from '../i18n/language';
 import { useAppState, useT } from '../state/context';
+import { StorageLine } from '../components/StorageLine';
 import { Pane } from './Pane';
 
 function Row(props: { label: string; testId: string; children: ReactNode }) {
@@ -61,6 +62,7 @@ export function MonitorPane() {
             : t('monitor.unavailable')}
         </p>
       )}
+      <StorageLine />
       <p className="not-built__future">{t('monitor.future')}</p>
     </Pane>
   );

@@ -6,6 +6,7 @@ import {
   type EventPayload,
   type MethodName,
   type Session,
+  SETTING_DEFAULTS,
   type Settings,
 } from '../contract';
 import type { ConnectionState, RendererClient } from '../api/types';
@@ -13,7 +14,12 @@ import { effectiveLanguage } from './context';
 import { connectEngine } from './engine';
 import { createAppStore, MAX_NOTICES, sortedSessions } from './store';
 
-const settings: Settings = { 'ui.language': 'en', 'ui.theme': 'dark', 'ffmpeg.path': null };
+const settings: Settings = {
+  ...SETTING_DEFAULTS,
+  'ui.language': 'en',
+  'ui.theme': 'dark',
+  'ffmpeg.path': null,
+};
 const info: AppInfo = {
   name: 'LiveSlice',
   version: '0.1.0',
@@ -190,6 +196,173 @@ describe('engine wiring', () => {
     actions.detach();
     emit('session.upserted', mk('sess_ffffffff', 1));
     expect(store.getState().sessions).toEqual({});
+  });
+});
+
+describe('ingest wiring', () => {
+  const endpoints = {
+    rtmp: {
+      serverUrl: 'rtmp://127.0.0.1:1935/live',
+      streamKey: 'k1',
+      listening: true,
+      error: null,
+    },
+    srt: { url: 'srt://127.0.0.1:9710', passphrase: 'p1', listening: true, error: null },
+  };
+  const usage = {
+    dataDir: '/tmp/data',
+    dvrBytes: 100,
+    freeBytes: 1000,
+    totalBytes: 2000,
+    sessions: [],
+    retentionHours: null,
+    retentionGB: null,
+  };
+  const status = (at: number, state: 'live' | 'ended' = 'live') => ({
+    sessionId: 'sess_aaaaaaaa',
+    state,
+    message: null,
+    code: null,
+    video: { codec: 'h264', width: 1280, height: 720, fps: 30 },
+    audio: null,
+    bitrateKbps: 2500,
+    fps: 30,
+    droppedFrames: 0,
+    lateFrames: 0,
+    lagMs: 300,
+    mediaTimeS: at,
+    segments: at,
+    bytes: at * 1000,
+    runs: 1,
+    at,
+  });
+
+  it('the connect refresh loads endpoints and storage; failures stay in place, not notices', async () => {
+    const ok = setup({
+      'app.info': () => info,
+      'settings.get': () => settings,
+      'sessions.list': () => [],
+      'ingest.endpoints': () => endpoints,
+      'storage.usage': () => usage,
+    });
+    ok.setState('connected');
+    await settle();
+    expect(ok.store.getState().endpoints).toEqual(endpoints);
+    expect(ok.store.getState().storage).toEqual(usage);
+
+    const bad = setup({
+      'app.info': () => info,
+      'settings.get': () => settings,
+      'sessions.list': () => [],
+    });
+    bad.setState('connected');
+    await settle();
+    expect(bad.store.getState().endpointsError).toMatchObject({ code: 'unavailable' });
+    expect(bad.store.getState().storageError).toMatchObject({ code: 'unavailable' });
+    expect(bad.store.getState().notices).toEqual([]);
+  });
+
+  it('ingest.status, ingest.loudness and session.marker events feed the store', () => {
+    const { store, emit } = setup({});
+    emit('ingest.status', status(5));
+    emit('ingest.status', status(3));
+    expect(store.getState().ingestStatus['sess_aaaaaaaa']?.mediaTimeS).toBe(5);
+    emit('ingest.loudness', {
+      sessionId: 'sess_aaaaaaaa',
+      frames: [
+        { t: 0, rms: -20, peak: -6 },
+        { t: 0.1, rms: -22, peak: -8 },
+      ],
+    });
+    emit('ingest.loudness', { sessionId: 'sess_aaaaaaaa', frames: [{ t: 0.2, rms: -1, peak: 0 }] });
+    expect(store.getState().loudness['sess_aaaaaaaa']?.size).toBe(3);
+    emit('session.marker', {
+      sessionId: 'sess_aaaaaaaa',
+      kind: 'gap',
+      mediaTime: 4,
+      at: 9,
+      durationMs: 3000,
+      message: 'publisher away',
+    });
+    expect(store.getState().markers['sess_aaaaaaaa']).toHaveLength(1);
+  });
+
+  it('startIngest selects the new session; its failure is returned for inline display', async () => {
+    const created = { ...mk('sess_gggggggg', 4, 4, 'OBS'), status: 'live' as const };
+    const ok = setup({ 'ingest.start': () => created });
+    const r = await ok.actions.startIngest({ kind: 'rtmp' }, '  OBS  ');
+    expect(r).toEqual({ ok: true, value: created });
+    expect(ok.calls).toEqual([['ingest.start', { source: { kind: 'rtmp' }, title: 'OBS' }]]);
+    expect(ok.store.getState().selectedSessionId).toBe('sess_gggggggg');
+
+    const bad = setup({
+      'ingest.start': () => {
+        throw new ApiError('bad_request', 'source.url: not a supported URL');
+      },
+    });
+    const r2 = await bad.actions.startIngest({ kind: 'url', url: 'ftp://x' }, '');
+    expect(r2).toEqual({
+      ok: false,
+      code: 'bad_request',
+      message: 'source.url: not a supported URL',
+    });
+    expect(bad.calls).toEqual([['ingest.start', { source: { kind: 'url', url: 'ftp://x' } }]]);
+    expect(bad.store.getState().selectedSessionId).toBeNull();
+  });
+
+  it('rotateKey replaces the endpoints; stopIngest failure becomes a notice', async () => {
+    const rotated = { ...endpoints, rtmp: { ...endpoints.rtmp, streamKey: 'k2' } };
+    const { store, actions } = setup({ 'ingest.rotateKey': () => rotated });
+    store.getState().setEndpoints(endpoints);
+    await actions.rotateKey();
+    expect(store.getState().endpoints?.rtmp.streamKey).toBe('k2');
+    await actions.stopIngest('sess_aaaaaaaa');
+    expect(store.getState().notices[0]).toMatchObject({
+      action: 'action.stopIngest',
+      code: 'unavailable',
+    });
+  });
+
+  it('loadMedia stores the media and its markers; a session that ends reloads storage', async () => {
+    const media = {
+      sessionId: 'sess_aaaaaaaa',
+      playlist: 'sessions/sess_aaaaaaaa/index.m3u8',
+      durationS: 12,
+      segments: 12,
+      bytes: 12_000,
+      ended: false,
+      markers: [
+        {
+          sessionId: 'sess_aaaaaaaa',
+          kind: 'restart' as const,
+          mediaTime: 6,
+          at: 2,
+          durationMs: null,
+          message: 'publisher reconnected',
+        },
+      ],
+    };
+    const { store, actions, emit, calls } = setup({
+      'sessions.media': () => media,
+      'storage.usage': () => usage,
+    });
+    await actions.loadMedia('sess_aaaaaaaa');
+    expect(store.getState().media['sess_aaaaaaaa']).toEqual(media);
+    expect(store.getState().markers['sess_aaaaaaaa']).toHaveLength(1);
+
+    emit('session.upserted', { ...mk('sess_aaaaaaaa', 1, 2), status: 'live' });
+    emit('session.upserted', { ...mk('sess_aaaaaaaa', 1, 3), status: 'ended', endedAt: 3 });
+    await settle();
+    expect(calls.filter(([m]) => m === 'storage.usage')).toHaveLength(1);
+    expect(store.getState().storage).toEqual(usage);
+  });
+
+  it('pruneStorage keeps what is left', async () => {
+    const after = { ...usage, dvrBytes: 10 };
+    const { store, actions } = setup({ 'storage.prune': () => after });
+    const r = await actions.pruneStorage();
+    expect(r.ok).toBe(true);
+    expect(store.getState().storage?.dvrBytes).toBe(10);
   });
 });
 

@@ -2,11 +2,24 @@
  * The link between the engine client and the UI state: events feed the slices, every (re)connect
  * reloads what may have changed while away, and user actions call the engine and report failures.
  */
-import type { ErrorCode, Session, SettingChange } from '../contract';
+import type {
+  ErrorCode,
+  IngestEndpoints,
+  IngestSourceInput,
+  LoudnessFrame,
+  Session,
+  SessionMedia,
+  SettingChange,
+  StorageUsage,
+} from '../contract';
+import { ApiError } from '../contract';
 import { toApiError } from '../api/decode';
 import type { RendererClient } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { AppStore } from './store';
+
+/** An action's outcome for inline display: the value, or the engine's reason. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; code: ErrorCode };
 
 export interface EngineActions {
   /** Loads app info, settings and sessions (again); failures become notices. */
@@ -17,6 +30,27 @@ export interface EngineActions {
   createSession(
     title: string,
   ): Promise<{ ok: true; session: Session } | { ok: false; message: string; code: ErrorCode }>;
+  /** Loads the RTMP/SRT endpoints; a failure is kept in the state and shown in place. */
+  loadEndpoints(): Promise<void>;
+  /** A new stream key and passphrase (the old ones stop working at once). */
+  rotateKey(): Promise<Outcome<IngestEndpoints>>;
+  /** Creates a session for the source, starts ingesting and selects it. */
+  startIngest(source: IngestSourceInput, title?: string): Promise<Outcome<Session>>;
+  /** Stops a session's ingest; a failure becomes a notice. */
+  stopIngest(sessionId: string): Promise<void>;
+  /** Asks for a session's current ingest status (the events keep it current afterwards). */
+  loadIngestStatus(sessionId: string): Promise<void>;
+  /** Loads a session's recorded media (playlist, duration, markers) into the state. */
+  loadMedia(sessionId: string): Promise<Outcome<SessionMedia>>;
+  /** Loudness frames for a media-time range (not stored: the waveform keeps what it draws). */
+  loadLoudness(
+    sessionId: string,
+    range: { fromS?: number; toS?: number; maxPoints?: number },
+  ): Promise<Outcome<LoudnessFrame[]>>;
+  /** Disk use of the DVR; a failure is kept in the state and shown in place. */
+  loadStorage(): Promise<void>;
+  /** Applies the retention policy now. */
+  pruneStorage(): Promise<Outcome<StorageUsage>>;
   /** Stops listening to the client. */
   detach(): void;
 }
@@ -46,6 +80,27 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     }
   };
 
+  const outcome = async <T>(run: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await run() };
+    } catch (err) {
+      const e = toApiError(err);
+      return { ok: false, message: e.message, code: e.code };
+    }
+  };
+
+  const loadEndpoints = async (): Promise<void> => {
+    const r = await outcome(() => client.call('ingest.endpoints', {}));
+    if (r.ok) state().setEndpoints(r.value);
+    else state().setEndpointsError({ message: r.message, code: r.code });
+  };
+
+  const loadStorage = async (): Promise<void> => {
+    const r = await outcome(() => client.call('storage.usage', {}));
+    if (r.ok) state().setStorage(r.value);
+    else state().setStorageError({ message: r.message, code: r.code });
+  };
+
   const refresh = async (): Promise<void> => {
     await Promise.all([
       attempt('action.loadInfo', () => client.call('app.info', {}), state().setAppInfo),
@@ -55,12 +110,26 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
         () => client.call('sessions.list', { limit: SESSIONS_LIMIT }),
         state().setSessions,
       ),
+      loadEndpoints(),
+      loadStorage(),
     ]);
   };
 
   const unsubscribers = [
-    client.subscribe('session.upserted', (session) => state().upsertSession(session)),
+    client.subscribe('session.upserted', (session) => {
+      const before = state().sessions[session.id];
+      state().upsertSession(session);
+      // A session that just ended has its final size: read disk use again.
+      if (session.status === 'ended' && before !== undefined && before.status !== 'ended') {
+        void loadStorage();
+      }
+    }),
     client.subscribe('settings.changed', (settings) => state().setSettings(settings)),
+    client.subscribe('ingest.status', (status) => state().applyIngestStatus(status)),
+    client.subscribe('ingest.loudness', (batch) =>
+      state().appendLoudness(batch.sessionId, batch.frames),
+    ),
+    client.subscribe('session.marker', (marker) => state().addMarkers(marker.sessionId, [marker])),
     client.onStateChange((connection) => {
       state().setConnection(connection);
       if (connection === 'connected') void refresh();
@@ -101,6 +170,60 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
         const e = toApiError(err);
         return { ok: false, message: e.message, code: e.code };
       }
+    },
+
+    loadEndpoints,
+
+    async rotateKey() {
+      const r = await outcome(() => client.call('ingest.rotateKey', {}));
+      if (r.ok) state().setEndpoints(r.value);
+      return r;
+    },
+
+    async startIngest(source, title) {
+      const trimmed = title?.trim();
+      const r = await outcome(() =>
+        client.call('ingest.start', trimmed ? { source, title: trimmed } : { source }),
+      );
+      if (r.ok) {
+        state().upsertSession(r.value);
+        state().selectSession(r.value.id);
+      }
+      return r;
+    },
+
+    async stopIngest(sessionId) {
+      const r = await outcome(() => client.call('ingest.stop', { sessionId }));
+      if (r.ok) {
+        state().upsertSession(r.value);
+        void loadStorage();
+      } else {
+        reportFailure('action.stopIngest', new ApiError(r.code, r.message));
+      }
+    },
+
+    async loadIngestStatus(sessionId) {
+      const r = await outcome(() => client.call('ingest.status', { sessionId }));
+      if (r.ok) state().applyIngestStatus(r.value);
+    },
+
+    async loadMedia(sessionId) {
+      const r = await outcome(() => client.call('sessions.media', { id: sessionId }));
+      if (r.ok) state().setMedia(r.value);
+      return r;
+    },
+
+    async loadLoudness(sessionId, range) {
+      const r = await outcome(() => client.call('sessions.loudness', { id: sessionId, ...range }));
+      return r.ok ? { ok: true, value: r.value.frames } : r;
+    },
+
+    loadStorage,
+
+    async pruneStorage() {
+      const r = await outcome(() => client.call('storage.prune', {}));
+      if (r.ok) state().setStorage(r.value);
+      return r;
     },
 
     detach() {

@@ -1,11 +1,25 @@
 /**
- * UI state in zustand slices. Domain slices (connection, settings, app info, sessions) are fed by
- * engine results and events (see engine.ts); the rest is view state (notices, help overlay).
+ * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
+ * storage) are fed by engine results and events (see engine.ts); the rest is view state (notices,
+ * help overlay, the mounted player).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, ErrorCode, Session, Settings } from '../contract';
+import type {
+  AppInfo,
+  ErrorCode,
+  IngestEndpoints,
+  IngestStatus,
+  LoudnessFrame,
+  Session,
+  SessionMarker,
+  SessionMedia,
+  Settings,
+  StorageUsage,
+} from '../contract';
 import type { ConnectionState } from '../api/types';
 import type { MessageKey } from '../i18n/en';
+import type { LoudnessRing } from '../live/loudnessRing';
+import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
 
 export interface ConnectionSlice {
   connection: ConnectionState;
@@ -55,11 +69,54 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
+/** Something that failed to load, shown where the data would be (not as a notice). */
+export interface LoadError {
+  message: string;
+  code: ErrorCode;
+}
+
+export interface IngestSlice {
+  /** The push endpoints (RTMP/SRT) OBS is pointed at; null until loaded. */
+  endpoints: IngestEndpoints | null;
+  endpointsError: LoadError | null;
+  /** The latest ingest status per session (events and ingest.status calls). */
+  ingestStatus: Readonly<Record<string, IngestStatus>>;
+  /** The recorded media per session, as sessions.media last reported it. */
+  media: Readonly<Record<string, SessionMedia>>;
+  /** Timeline markers per session (sessions.media plus session.marker events). */
+  markers: Readonly<Record<string, readonly SessionMarker[]>>;
+  /** Recent loudness per session (bounded rings; mutated in place, see reduceLoudness). */
+  loudness: Readonly<Record<string, LoudnessRing>>;
+  setEndpoints(endpoints: IngestEndpoints): void;
+  setEndpointsError(error: LoadError | null): void;
+  applyIngestStatus(status: IngestStatus): void;
+  setMedia(media: SessionMedia): void;
+  addMarkers(sessionId: string, markers: readonly SessionMarker[]): void;
+  appendLoudness(sessionId: string, frames: readonly LoudnessFrame[]): void;
+}
+
+export interface StorageSlice {
+  storage: StorageUsage | null;
+  storageError: LoadError | null;
+  setStorage(usage: StorageUsage): void;
+  setStorageError(error: LoadError | null): void;
+}
+
+/** What the keyboard shortcuts can ask of the live player while one is shown. */
+export interface PlayerHandle {
+  togglePlay(): void;
+  backToLive(): void;
+  seek(mediaTimeS: number): void;
+}
+
 export interface UiSlice {
   helpOpen: boolean;
   /** navigator.languages at start (the 'system' language). */
   systemLanguages: readonly string[];
   setHelpOpen(open: boolean): void;
+  /** The live player currently mounted (at most one), for the L / Space shortcuts. */
+  player: PlayerHandle | null;
+  setPlayer(player: PlayerHandle | null): void;
 }
 
 export type AppState = ConnectionSlice &
@@ -67,6 +124,8 @@ export type AppState = ConnectionSlice &
   AppInfoSlice &
   SessionsSlice &
   NoticesSlice &
+  IngestSlice &
+  StorageSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -133,12 +192,54 @@ const noticesSlice: Slice<NoticesSlice> = (set) => {
   };
 };
 
+const ingestSlice: Slice<IngestSlice> = (set) => ({
+  endpoints: null,
+  endpointsError: null,
+  ingestStatus: {},
+  media: {},
+  markers: {},
+  loudness: {},
+  setEndpoints: (endpoints) => set({ endpoints, endpointsError: null }),
+  setEndpointsError: (endpointsError) => set({ endpointsError }),
+  applyIngestStatus: (status) =>
+    set((s) => {
+      const next = reduceIngestStatus(s.ingestStatus, status);
+      return next === s.ingestStatus ? {} : { ingestStatus: next };
+    }),
+  setMedia: (media) =>
+    set((s) => ({
+      media: { ...s.media, [media.sessionId]: media },
+      markers: {
+        ...s.markers,
+        [media.sessionId]: mergeMarkers(s.markers[media.sessionId], media.markers),
+      },
+    })),
+  addMarkers: (sessionId, markers) =>
+    set((s) => ({
+      markers: { ...s.markers, [sessionId]: mergeMarkers(s.markers[sessionId], markers) },
+    })),
+  appendLoudness: (sessionId, frames) =>
+    set((s) => {
+      const next = reduceLoudness(s.loudness, sessionId, frames);
+      return next === s.loudness ? {} : { loudness: next };
+    }),
+});
+
+const storageSlice: Slice<StorageSlice> = (set) => ({
+  storage: null,
+  storageError: null,
+  setStorage: (storage) => set({ storage, storageError: null }),
+  setStorageError: (storageError) => set({ storageError }),
+});
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => ({
     helpOpen: false,
     systemLanguages,
     setHelpOpen: (helpOpen) => set({ helpOpen }),
+    player: null,
+    setPlayer: (player) => set({ player }),
   });
 
 export interface StoreInit {
@@ -154,6 +255,8 @@ export function createAppStore(init: StoreInit): AppStore {
     ...appInfoSlice(...a),
     ...sessionsSlice(...a),
     ...noticesSlice(...a),
+    ...ingestSlice(...a),
+    ...storageSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }

@@ -1,0 +1,125 @@
+/** `liveslice process` as a user runs it: the built CLI, real ffmpeg, real files and sockets. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/ports';
+import { FFMPEG, makeClip, NO_FFMPEG } from '../testing/media';
+
+const BIN = join(__dirname, 'bin.cjs');
+const BUILT = join(__dirname, '..', '..', 'out', 'main', 'cli.js');
+let dir: string;
+let clip: string;
+
+beforeAll(() => {
+  if (!existsSync(BUILT))
+    throw new Error(`${BUILT} is missing: run \`npm run build\` before the tests`);
+  dir = mkdtempSync(join(tmpdir(), 'liveslice-cli-'));
+  if (FFMPEG) clip = makeClip(dir, 'av', { seconds: 4 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', join(dir, 'data')], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('liveslice process: arguments', () => {
+  it('exits 2 with one line for bad arguments', () => {
+    const r = cli(['process', 'x.mp4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/needs --out/);
+  });
+});
+
+(FFMPEG ? describe : describe.skip)('liveslice process', () => {
+  it('ingests a file and writes the contract outputs', () => {
+    const out = join(dir, 'out1');
+    const r = cli(['process', clip, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/transcription skipped/g)).toHaveLength(1);
+    expect(readFileSync(join(out, 'transcript.jsonl'), 'utf8')).toBe('');
+    expect(readFileSync(join(out, 'highlights.jsonl'), 'utf8')).toBe('');
+    expect(existsSync(join(out, 'clips'))).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({
+      clips: 0,
+      moment_to_clip_ms: { p50: null, p95: null },
+      held_back: [],
+    });
+    expect(report.ingest.state).toBe('ended');
+    expect(report.ingest.mediaTimeS).toBeCloseTo(4, 0);
+    expect(report.ingest.segments).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stops at --duration on a realtime replay', () => {
+    const out = join(dir, 'out2');
+    const r = cli(['process', clip, '--out', out, '--realtime', '--duration', '1.5']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.ingest.stoppedBy).toBe('duration');
+    expect(report.ingest.mediaTimeS).toBeGreaterThanOrEqual(1.5);
+    expect(report.ingest.mediaTimeS).toBeLessThan(3.5);
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'missing.mp4'), /no such file/],
+    [
+      'a file that is not media',
+      () => {
+        const f = join(dir, 'junk.mp4');
+        writeFileSync(f, Buffer.alloc(10_000, 3));
+        return f;
+      },
+      /cannot read/,
+    ],
+    [
+      'a URL with a scheme ffmpeg must not open',
+      () => 'ftp://127.0.0.1/x.ts',
+      /Unsupported URL scheme/,
+    ],
+  ])('exits 3 with one line for %s', (_n, input, msg) => {
+    const r = cli(['process', input(), '--out', join(dir, 'o3')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  it('exits 3 within 10 s for a URL nothing answers', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const r = cli(['process', `http://127.0.0.1:${port}/live.m3u8`, '--out', join(dir, 'o4')]);
+    expect(r.code).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(10_000 + 3_000 /* node start-up and shutdown */);
+    expect(r.stderr).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('finishes and writes its outputs on SIGINT', async () => {
+    const out = join(dir, 'out5');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'process', clip, '--out', out, '--realtime', '--data-dir', join(dir, 'data')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err += c;
+      if (err.includes('transcription skipped'))
+        setTimeout(() => child.kill('SIGINT'), 1500).unref();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code, err).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.ingest.stoppedBy).toBe('interrupted');
+    expect(report.ingest.segments).toBeGreaterThanOrEqual(0);
+  });
+});
+
+if (!FFMPEG) console.warn(`skipping liveslice process tests: ${NO_FFMPEG}`);

@@ -1,0 +1,140 @@
+/**
+ * `liveslice process <input> --out <dir>`: the pipeline, headless, on a file or a pull URL.
+ * Stages that are not built yet write honest empty outputs (and say so once); the ingest runs
+ * for real and its facts go into report.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ApiError, type IngestSourceInput } from '../api/contract';
+import { defaultDataDir, ensureDataDir } from '../config/paths';
+import { createEngine, type Engine } from '../engine';
+import { classifyInput, InputError } from '../ingest/args';
+import { createLogger } from '../log/logger';
+import type { LogLevel } from './args';
+
+export const EXIT_INPUT = 3;
+
+export interface ProcessOptions {
+  input: string;
+  out: string;
+  realtime: boolean;
+  durationS: number | null;
+  dataDir: string | null;
+  logLevel: LogLevel;
+}
+
+type Say = (line: string) => void;
+
+export async function runProcess(
+  opts: ProcessOptions,
+  say: Say = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
+  let source: IngestSourceInput;
+  try {
+    const input = classifyInput(opts.input, opts.realtime);
+    if (input.kind === 'file' && !existsSync(input.path)) {
+      say(`liveslice: cannot open ${input.path}: no such file`);
+      return EXIT_INPUT;
+    }
+    source =
+      input.kind === 'file'
+        ? { kind: 'file', path: input.path, realtime: input.realtime }
+        : { kind: 'url', url: input.url };
+  } catch (err) {
+    say(`liveslice: ${err instanceof InputError ? err.message : String(err)}`);
+    return EXIT_INPUT;
+  }
+  const out = resolve(opts.out);
+  let dataDir: string;
+  try {
+    mkdirSync(join(out, 'clips'), { recursive: true });
+    dataDir = ensureDataDir(opts.dataDir ?? defaultDataDir({}));
+  } catch (err) {
+    say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  const logger = createLogger({ dir: join(dataDir, 'logs'), level: opts.logLevel, console: true });
+  let engine: Engine | null = null;
+  try {
+    engine = createEngine({ dataDir, logger, transport: 'websocket' });
+    const eng = engine;
+    let session;
+    try {
+      session = await eng.ingest.start({ source });
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'bad_request' || err.code === 'unavailable')) {
+        say(`liveslice: cannot read ${opts.input}: ${err.message}`);
+        return err.message.includes('ffmpeg') && err.message.includes('not found') ? 1 : EXIT_INPUT;
+      }
+      throw err;
+    }
+    say(
+      'liveslice: transcription skipped: no speech recognizer is installed and no --transcript was given ' +
+        '(recognizers and timed-text input arrive with the transcription stage); ingesting only',
+    );
+    const ingest = eng.ingest.activeIngest(session.id);
+    let stopReason: string | null = null;
+    const stop = (why: string): void => {
+      if (stopReason) return;
+      stopReason = why;
+      void eng.ingest.stop(session.id);
+    };
+    const onSignal = (): void => stop('interrupted');
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const timer =
+      opts.durationS === null
+        ? null
+        : setInterval(() => {
+            if (eng.ingest.status(session.id).mediaTimeS >= opts.durationS!) stop('duration');
+          }, 100);
+    await ingest?.whenEnded();
+    if (timer) clearInterval(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+
+    const status = eng.ingest.status(session.id);
+    const media = eng.ingest.media(session.id);
+    writeFileSync(join(out, 'transcript.jsonl'), '');
+    writeFileSync(join(out, 'highlights.jsonl'), '');
+    const report = {
+      clips: 0,
+      moment_to_clip_ms: { p50: null, p95: null },
+      held_back: [],
+      input: opts.input,
+      session: { id: session.id, dataDir, playlist: media.playlist },
+      ingest: {
+        state: status.state,
+        code: status.code,
+        message: status.message,
+        stoppedBy: stopReason,
+        mediaTimeS: status.mediaTimeS,
+        segments: status.segments,
+        bytes: status.bytes,
+        runs: status.runs,
+        markers: media.markers.map(({ sessionId: _s, ...m }) => m),
+      },
+      stages: {
+        ingest: 'done',
+        transcription: 'skipped: no recognizer installed and no --transcript',
+        detection: 'not available in this version',
+        clips: 'not available in this version',
+      },
+    };
+    writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    say(
+      `liveslice: ingested ${status.mediaTimeS.toFixed(1)} s (${status.segments} segments) into session ${session.id}; outputs in ${out}`,
+    );
+    if (status.state === 'failed') {
+      say(`liveslice: the input stopped being readable: ${status.message ?? 'unknown error'}`);
+      return EXIT_INPUT;
+    }
+    return 0;
+  } catch (err) {
+    say(`liveslice: process failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    await engine?.close();
+    logger.close();
+  }
+}
