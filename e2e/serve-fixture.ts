@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+import { openStore } from '../src-main/store';
+import { freePort } from '../src-main/testing/ports';
 
 export const ROOT = join(__dirname, '..');
 
@@ -18,9 +20,21 @@ export interface Served {
   output: () => string;
 }
 
+/** Keeps the push listeners off the real OBS ports (1935, 9710) during tests. */
+async function seedPorts(dataDir: string): Promise<void> {
+  const store = openStore(dataDir);
+  try {
+    store.settings.set({ key: 'ingest.rtmpPort', value: await freePort() });
+    store.settings.set({ key: 'ingest.srtPort', value: await freePort() });
+  } finally {
+    store.close();
+  }
+}
+
 export async function startServe(
   dataDir: string,
 ): Promise<{ served: Served; child: ChildProcess }> {
+  await seedPorts(dataDir);
   const child = spawn(
     process.execPath,
     [join(ROOT, 'src-main', 'cli', 'bin.cjs'), 'serve', '--port', '0', '--data-dir', dataDir],

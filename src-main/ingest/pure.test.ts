@@ -9,6 +9,7 @@ import {
 } from './loudness';
 import { renderPlaylist } from './playlist';
 import { planRetention, type RetentionSegment } from './retention';
+import { lastMeaningfulLine, recentBitrateKbps } from './session-ingest';
 
 function s16(samples: number[]): Buffer {
   const b = Buffer.alloc(samples.length * 2);
@@ -165,5 +166,27 @@ describe('planRetention', () => {
     const plan = planRetention(segs, holds, { maxHours: null, maxBytes: 500 }, now);
     expect(plan.remove).toEqual([]);
     expect(plan.heldOverBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('status helpers', () => {
+  it.each([
+    [[], null],
+    [[{ bytes: 125_000, duration: 1 }], 1000],
+    [
+      [
+        { bytes: 750_000, duration: 1 },
+        { bytes: 750_000, duration: 2 },
+      ],
+      4000,
+    ],
+    [[{ bytes: 10, duration: 0 }], null],
+  ])('recentBitrateKbps(%j) = %s', (segs, kbps) => expect(recentBitrateKbps(segs)).toBe(kbps));
+
+  it('picks the last meaningful ffmpeg line', () => {
+    expect(
+      lastMeaningfulLine('a\nrtmp://x: Connection refused\nLast message repeated 2 times\n'),
+    ).toBe('rtmp://x: Connection refused');
+    expect(lastMeaningfulLine('')).toMatch(/without a message/);
   });
 });

@@ -113,6 +113,8 @@ export class SessionIngest {
     wallStart: number;
   }>;
   private pendingFrames: LoudnessFrame[] = [];
+  /** The last few segments, for the incoming bitrate (ffmpeg reports N/A for a segment muxer). */
+  private recent: Array<{ bytes: number; duration: number }> = [];
   private timers: NodeJS.Timeout[] = [];
   private lastStatusAt = 0;
   private stopping = false;
@@ -176,7 +178,7 @@ export class SessionIngest {
       code: this.code,
       video: this.video,
       audio: this.audio,
-      bitrateKbps: this.progress?.bitrateKbps ?? null,
+      bitrateKbps: this.progress?.bitrateKbps ?? recentBitrateKbps(this.recent),
       fps: this.progress?.fps ?? null,
       droppedFrames: this.progress?.dropFrames ?? 0,
       lateFrames: this.progress?.dupFrames ?? 0,
@@ -364,6 +366,8 @@ export class SessionIngest {
     this.mediaEnd = Math.max(this.mediaEnd, round3(mediaStart + duration));
     this.segmentsTotal++;
     this.bytesTotal += bytes;
+    this.recent.push({ bytes, duration });
+    if (this.recent.length > 5) this.recent.shift();
     this.lastMediaAt = closedAt;
     this.markFlowing(run);
     this.playlistSegments.push({ file, duration, run: run.run, wallStart });
@@ -648,6 +652,15 @@ export function lastMeaningfulLine(stderr: string): string {
     .map((l) => l.trim())
     .filter((l) => l && !/^(Last message repeated|frame=|size=)/.test(l));
   return (lines.at(-1) ?? 'ffmpeg exited without a message').slice(0, 300);
+}
+
+/** kbit/s over the given segments; null when there is nothing to measure. */
+export function recentBitrateKbps(
+  segs: ReadonlyArray<{ bytes: number; duration: number }>,
+): number | null {
+  const dur = segs.reduce((n, s) => n + s.duration, 0);
+  if (dur <= 0) return null;
+  return Math.round((segs.reduce((n, s) => n + s.bytes, 0) * 8) / dur / 100) / 10;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
