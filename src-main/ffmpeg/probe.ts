@@ -44,6 +44,8 @@ export class ProbeError extends Error {
 export interface ProbeOptions {
   /** Default: the ffprobe next to the resolved ffmpeg, else ffprobe on PATH. */
   ffprobePath?: string;
+  /** ffmpeg protocols the input may use (e.g. "file" or "http,https,tcp,tls,crypto,hls"). */
+  protocolWhitelist?: string;
   /** Hard limit for the whole probe; default 10000 ms. */
   timeoutMs?: number;
   /** Default 2_000_000 µs. */
@@ -328,7 +330,7 @@ export function classifyProbeFailure(input: string, stderr: string): ProbeError 
 /** ffprobe arguments for one input (exported for tests). */
 export function probeArgs(
   input: string,
-  opts: { timeoutMs: number; analyzeDurationUs: number; live: boolean },
+  opts: { timeoutMs: number; analyzeDurationUs: number; live: boolean; protocolWhitelist?: string },
 ): string[] {
   const args = [
     '-v',
@@ -353,6 +355,7 @@ export function probeArgs(
   // `-i` keeps an input starting with "-" from being read as an option; "file:" keeps a local
   // name such as "a:b.mp4" from being read as protocol "a".
   const local = s === null && /^[^/\\]*:/.test(input) && !/^[a-z]:[\\/]/i.test(input);
+  if (opts.protocolWhitelist) args.push('-protocol_whitelist', opts.protocolWhitelist);
   args.push('-i', local ? `file:${input}` : input);
   return args;
 }
@@ -365,6 +368,7 @@ export async function probeMedia(input: string, opts: ProbeOptions = {}): Promis
     timeoutMs,
     analyzeDurationUs: opts.analyzeDurationUs ?? DEFAULT_ANALYZE_DURATION_US,
     live,
+    ...(opts.protocolWhitelist ? { protocolWhitelist: opts.protocolWhitelist } : {}),
   });
 
   let result;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { probeArgs } from '../ffmpeg/probe';
 import {
   buildIngestArgs,
   classifyInput,
@@ -6,6 +7,7 @@ import {
   InputError,
   parsePullUrl,
   parseSegmentCsvLine,
+  protocolWhitelist,
   segmentPattern,
 } from './args';
 
@@ -134,4 +136,24 @@ describe('parseSegmentCsvLine', () => {
     ['a.ts,2,1', null],
     ['a.ts,x,1', null],
   ])('%s', (line, expected) => expect(parseSegmentCsvLine(line)).toEqual(expected));
+});
+
+describe('the probe gets the same protocol whitelist as the ingest', () => {
+  it.each([
+    [{ kind: 'url' as const, url: 'https://x.example/a.m3u8' }, 'http,https,tcp,tls,crypto,hls'],
+    [{ kind: 'file' as const, path: '/m/a.mp4', realtime: false }, 'file'],
+    [{ kind: 'push' as const, url: 'rtmp://127.0.0.1:1935/live/k' }, 'rtmp,rtmps,tcp,tls'],
+  ])('%j', (input, wl) => {
+    expect(protocolWhitelist(input)).toBe(wl);
+    const args = probeArgs('x', {
+      timeoutMs: 1000,
+      analyzeDurationUs: 1,
+      live: false,
+      protocolWhitelist: wl,
+    });
+    expect(
+      args.slice(args.indexOf('-protocol_whitelist'), args.indexOf('-protocol_whitelist') + 2),
+    ).toEqual(['-protocol_whitelist', wl]);
+    expect(args.indexOf('-protocol_whitelist')).toBeLessThan(args.indexOf('-i'));
+  });
 });

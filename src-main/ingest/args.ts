@@ -65,39 +65,31 @@ export interface IngestArgs {
   pcm: boolean;
 }
 
+/** The only ffmpeg protocols an input may use (an HLS playlist cannot reach file: or concat:). */
+export function protocolWhitelist(input: IngestInput): string {
+  if (input.kind === 'file') return 'file';
+  const url = parsePullUrl(input.url);
+  if (url.protocol === 'srt:') return 'srt,udp';
+  if (url.protocol.startsWith('rtmp')) return 'rtmp,rtmps,tcp,tls';
+  return 'http,https,tcp,tls,crypto,hls';
+}
+
 export function inputArgs(input: IngestInput): string[] {
-  switch (input.kind) {
-    case 'file':
-      return [
-        ...(input.realtime ? ['-re'] : []),
-        '-protocol_whitelist',
-        'file',
-        '-i',
-        `file:${input.path}`,
-      ];
-    case 'url':
-    case 'push': {
-      const url = parsePullUrl(input.url);
-      const whitelist =
-        url.protocol === 'srt:'
-          ? 'srt,udp'
-          : url.protocol.startsWith('rtmp')
-            ? 'rtmp,rtmps,tcp,tls'
-            : 'http,https,tcp,tls,crypto,hls';
-      return [
-        '-rw_timeout',
-        '10000000',
-        '-analyzeduration',
-        input.kind === 'push' ? '1000000' : '2000000',
-        '-probesize',
-        '2000000',
-        '-protocol_whitelist',
-        whitelist,
-        '-i',
-        url.href,
-      ];
-    }
+  const whitelist = ['-protocol_whitelist', protocolWhitelist(input)];
+  if (input.kind === 'file') {
+    return [...(input.realtime ? ['-re'] : []), ...whitelist, '-i', `file:${input.path}`];
   }
+  return [
+    '-rw_timeout',
+    '10000000',
+    '-analyzeduration',
+    input.kind === 'push' ? '1000000' : '2000000',
+    '-probesize',
+    '2000000',
+    ...whitelist,
+    '-i',
+    parsePullUrl(input.url).href,
+  ];
 }
 
 /** `%` is the segment muxer's pattern character: escape it in directory names. */

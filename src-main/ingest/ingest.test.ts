@@ -271,6 +271,26 @@ describeFf('pull URLs', () => {
     expect(checkDvr(h, session.id).end).toBeCloseTo(4, 0);
   });
 
+  it('never lets a playlist make ffmpeg read a local file', async () => {
+    const h = await harness();
+    const secret = join(hlsDir, 'stream0.ts');
+    writeFileSync(
+      join(hlsDir, 'evil.m3u8'),
+      `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://${secret}\n#EXT-X-ENDLIST\n`,
+    );
+    let session = null;
+    try {
+      session = await h.ingest.start({ source: { kind: 'url', url: `${base}/evil.m3u8` } });
+      await h.ingest.whenAllEnded();
+    } catch (err) {
+      expect(String(err)).not.toMatch(/^$/);
+    }
+    if (session) {
+      expect(h.ingest.status(session.id).state).toBe('failed');
+      expect(h.store.dvr.segments(session.id)).toEqual([]);
+    }
+  });
+
   it('fails fast and clearly for a URL nothing answers, creating nothing', async () => {
     const h = await harness();
     const port = await freePort();
@@ -458,5 +478,59 @@ describeFf('restart of the app', () => {
     expect(media.markers.at(-1)?.message).toMatch(/stopped while recording/);
     expect(checkDvr(second, s.id).segs).toHaveLength(segments);
     mkdirSync(join(dataDir, 'x'), { recursive: true });
+  });
+});
+
+describeFf('disk guard and retention', () => {
+  it('warns below the warning threshold and stops cleanly below the stop threshold', async () => {
+    const h = await harness();
+    // Thresholds far above any real disk: the guard trips at its first check.
+    h.store.settings.set({ key: 'disk.warnFreeGB', value: 100_000 });
+    const warned = await h.ingest.start({ source: { kind: 'file', path: clip, realtime: true } });
+    await waitForStatus(h, warned.id, (s) => s.code === 'disk_low');
+    await h.ingest.whenAllEnded();
+    expect(h.ingest.status(warned.id).state).toBe('ended');
+    expect(h.ingest.media(warned.id).markers.some((m) => m.kind === 'disk')).toBe(true);
+
+    h.store.settings.set({ key: 'disk.stopFreeGB', value: 100_000 });
+    const stopped = await h.ingest.start({ source: { kind: 'file', path: clip, realtime: true } });
+    await h.ingest.whenAllEnded();
+    const st = h.ingest.status(stopped.id);
+    expect(st.state).toBe('ended');
+    expect(st.code).toBe('disk_full');
+    expect(st.mediaTimeS).toBeLessThan(3.9);
+    // What was recorded before the stop is intact and playable.
+    const { segs } = checkDvr(h, stopped.id);
+    expect(segs.length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(join(h.dataDir, 'sessions', stopped.id, PLAYLIST_FILE), 'utf8')).toContain(
+      '#EXT-X-ENDLIST',
+    );
+  }, 30_000);
+
+  it('prunes old DVR by the hour limit, keeping media a clip holds', async () => {
+    const h = await harness();
+    const a = await h.ingest.start({ source: { kind: 'file', path: clip, realtime: false } });
+    await h.ingest.whenAllEnded();
+    const segs = h.store.dvr.segments(a.id);
+    const held = segs[1]!;
+    h.store.dvr.addHold({
+      session_id: a.id,
+      media_start: held.media_start + 0.1,
+      media_end: held.media_start + 0.2,
+      reason: 'clip',
+      created_at: Date.now(),
+    });
+    h.store.settings.set({ key: 'dvr.retentionHours', value: 1 });
+    const before = await h.ingest.storageUsage();
+    expect(before.dvrBytes).toBeGreaterThan(0);
+    const after = await h.ingest.prune(Date.now() + 2 * 3600_000);
+    expect(after.dvrBytes).toBe(held.bytes);
+    const left = h.store.dvr.segments(a.id);
+    expect(left.map((s) => s.seq)).toEqual([held.seq]);
+    for (const s of segs) {
+      expect(existsSync(join(h.dataDir, 'sessions', a.id, s.file))).toBe(s.seq === held.seq);
+    }
+    const playlist = readFileSync(join(h.dataDir, 'sessions', a.id, PLAYLIST_FILE), 'utf8');
+    expect(playlist.match(/#EXTINF/g)).toHaveLength(1);
   });
 });

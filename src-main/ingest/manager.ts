@@ -23,7 +23,7 @@ import { type MediaProbe, ProbeError, probeMedia, ffprobeFor } from '../ffmpeg/p
 import type { FfmpegResolution } from '../ffmpeg/resolve';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store';
-import { type IngestInput, InputError, parsePullUrl } from './args';
+import { type IngestInput, InputError, parsePullUrl, protocolWhitelist } from './args';
 import { decodeFrames, downsampleFrames } from './loudness';
 import { renderPlaylist } from './playlist';
 import { planRetention } from './retention';
@@ -511,6 +511,7 @@ export class IngestManager {
       ffprobePath: ffprobeFor(ffmpeg),
       live,
       timeoutMs: 10_000,
+      protocolWhitelist: protocolWhitelist(input),
       // A push is already flowing through our own listener: a short look is enough.
       ...(input.kind === 'push' ? { analyzeDurationUs: 1_000_000 } : {}),
     });

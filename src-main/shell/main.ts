@@ -20,7 +20,13 @@ const WINDOW_STATE_KEY = 'window.state';
 protocol.registerSchemesAsPrivileged([
   {
     scheme: MEDIA_SCHEME,
-    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      stream: true,
+      corsEnabled: true,
+    },
   },
 ]);
 
@@ -109,7 +115,11 @@ async function start(): Promise<void> {
       request.headers.get('range'),
       request.method === 'HEAD' ? 'HEAD' : 'GET',
     );
-    return toWebResponse(media);
+    const response = toWebResponse(media);
+    // hls.js fetches playlists and segments with XHR from the app page (file://): allow it. Only
+    // our own pages exist in this app (navigation is locked), and only data-dir files are served.
+    response.headers.set('Access-Control-Allow-Origin', '*');
+    return response;
   });
 
   const winIds = new Set<number>();
