@@ -112,22 +112,9 @@ export function parseCli(argv: readonly string[]): Command {
   }
   const host = typeof values['host'] === 'string' ? values['host'].trim() : '127.0.0.1';
   if (host === '') return bad('--host cannot be empty');
-  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : null;
-  if (dataDir !== null && (dataDir.trim() === '' || dataDir.includes('\0'))) {
-    return bad('--data-dir must be a directory path');
-  }
-  const level = values['log-level'] ?? 'info';
-  if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level)) {
-    return bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${String(level)}'`);
-  }
-  return {
-    kind: 'serve',
-    port,
-    host,
-    allowRemote: values['allow-remote'] === true,
-    dataDir,
-    logLevel: level as LogLevel,
-  };
+  const common = commonOptions(values, 'info');
+  if (typeof common === 'string') return bad(common);
+  return { kind: 'serve', port, host, allowRemote: values['allow-remote'] === true, ...common };
 }
 
 function parseProcess(rest: readonly string[]): Command {
@@ -172,25 +159,36 @@ function parseProcess(rest: readonly string[]): Command {
     }
     durationS = Number(dur);
   }
-  const dd = values['data-dir'];
-  const dataDir = typeof dd === 'string' ? dd : null;
-  if (dataDir !== null && (dataDir.trim() === '' || dataDir.includes('\0'))) {
-    return bad('--data-dir must be a directory path');
-  }
-  const level = values['log-level'] ?? 'warn';
-  if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level)) {
-    return bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${String(level)}'`);
-  }
+  const common = commonOptions(values, 'warn');
+  if (typeof common === 'string') return bad(common);
   return {
     kind: 'process',
     input: positionals[0]!,
     out,
     realtime: values['realtime'] === true,
     durationS,
-    dataDir,
-    logLevel: level as LogLevel,
+    ...common,
   };
 }
+
+/** --data-dir and --log-level, shared by every command; a string is the error. */
+function commonOptions(
+  values: Record<string, unknown>,
+  defaultLevel: LogLevel,
+): { dataDir: string | null; logLevel: LogLevel } | string {
+  const dd = values['data-dir'];
+  const dataDir = typeof dd === 'string' ? dd : null;
+  if (dataDir !== null && (dataDir.trim() === '' || dataDir.includes('\0'))) {
+    return '--data-dir must be a directory path';
+  }
+  const level = values['log-level'] ?? defaultLevel;
+  if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level)) {
+    return `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${String(level)}'`;
+  }
+  return { dataDir, logLevel: level as LogLevel };
+}
+
+export type ProcessCommand = Extract<Command, { kind: 'process' }>;
 
 function bad(message: string): Command {
   return { kind: 'error', message };

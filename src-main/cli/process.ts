@@ -10,18 +10,11 @@ import { defaultDataDir, ensureDataDir } from '../config/paths';
 import { createEngine, type Engine } from '../engine';
 import { classifyInput, InputError } from '../ingest/args';
 import { createLogger } from '../log/logger';
-import type { LogLevel } from './args';
+import type { ProcessCommand } from './args';
 
 export const EXIT_INPUT = 3;
 
-export interface ProcessOptions {
-  input: string;
-  out: string;
-  realtime: boolean;
-  durationS: number | null;
-  dataDir: string | null;
-  logLevel: LogLevel;
-}
+export type ProcessOptions = Omit<ProcessCommand, 'kind'>;
 
 type Say = (line: string) => void;
 

@@ -33,6 +33,8 @@ import {
   LOUDNESS_FILE,
   type PcmChunk,
   PLAYLIST_FILE,
+  playlistSegmentsOf,
+  type SegmentReport,
   SessionIngest,
   type SourceKind,
 } from './session-ingest';
@@ -55,13 +57,7 @@ export interface IngestManagerDeps {
   publishGraceMs?: number;
   /** Benchmarks only: keep source timestamps and report every segment. */
   bench?: {
-    onSegment(seg: {
-      sessionId: string;
-      seq: number;
-      srcStart: number;
-      srcEnd: number;
-      closedAt: number;
-    }): void;
+    onSegment(seg: SegmentReport): void;
     onPublish(at: number): void;
   };
 }
@@ -527,15 +523,7 @@ export class IngestManager {
     const segs = this.deps.store.dvr.segments(sessionId);
     const dir = join(this.deps.dataDir, 'sessions', sessionId);
     if (!existsSync(dir)) return;
-    const text = renderPlaylist(
-      segs.map((s) => ({
-        file: s.file,
-        duration: s.duration,
-        run: s.run,
-        wallStart: s.wall_start,
-      })),
-      true,
-    );
+    const text = renderPlaylist(playlistSegmentsOf(segs), true);
     try {
       writeFileSync(join(dir, PLAYLIST_FILE), text);
     } catch (err) {

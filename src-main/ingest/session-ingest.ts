@@ -33,7 +33,7 @@ import type { Logger } from '../log/logger';
 import type { Store } from '../store';
 import { buildIngestArgs, type IngestInput, parseSegmentCsvLine } from './args';
 import { encodeFrames, LoudnessMeter } from './loudness';
-import { renderPlaylist } from './playlist';
+import { type PlaylistSegment, renderPlaylist } from './playlist';
 import type { MediaProbe } from '../ffmpeg/probe';
 
 export const DVR_DIR = 'dvr';
@@ -51,6 +51,27 @@ export interface PcmChunk {
   /** Media time of the first sample, seconds. */
   mediaTime: number;
   samples: Buffer;
+}
+
+/** Benchmarks: an indexed segment with its source-timeline times. */
+export interface SegmentReport {
+  sessionId: string;
+  seq: number;
+  srcStart: number;
+  srcEnd: number;
+  closedAt: number;
+}
+
+/** The DVR index rows as playlist entries. */
+export function playlistSegmentsOf(
+  rows: ReadonlyArray<{ file: string; duration: number; run: number; wall_start: number }>,
+): PlaylistSegment[] {
+  return rows.map((r) => ({
+    file: r.file,
+    duration: r.duration,
+    run: r.run,
+    wallStart: r.wall_start,
+  }));
 }
 
 export interface SessionIngestDeps {
@@ -71,13 +92,7 @@ export interface SessionIngestDeps {
   /** Benchmarks only (see buildIngestArgs). */
   copyTimestamps?: boolean;
   /** Benchmarks: every indexed segment with its source-timeline times. */
-  onSegment?(seg: {
-    sessionId: string;
-    seq: number;
-    srcStart: number;
-    srcEnd: number;
-    closedAt: number;
-  }): void;
+  onSegment?(seg: SegmentReport): void;
 }
 
 interface RunState {
@@ -106,12 +121,7 @@ export class SessionIngest {
   private mediaEnd: number;
   private segmentsTotal: number;
   private bytesTotal: number;
-  private playlistSegments: Array<{
-    file: string;
-    duration: number;
-    run: number;
-    wallStart: number;
-  }>;
+  private playlistSegments: PlaylistSegment[];
   private pendingFrames: LoudnessFrame[] = [];
   /** The last few segments, for the incoming bitrate (ffmpeg reports N/A for a segment muxer). */
   private recent: Array<{ bytes: number; duration: number }> = [];
@@ -141,12 +151,7 @@ export class SessionIngest {
     mkdirSync(this.dvrDir, { recursive: true });
     const dvr = deps.store.dvr;
     const segs = dvr.segments(session.id);
-    this.playlistSegments = segs.map((s) => ({
-      file: s.file,
-      duration: s.duration,
-      run: s.run,
-      wallStart: s.wall_start,
-    }));
+    this.playlistSegments = playlistSegmentsOf(segs);
     const last = dvr.lastSegment(session.id);
     this.nextSeq = last ? last.seq + 1 : 0;
     this.mediaEnd = last ? last.media_start + last.duration : 0;
