@@ -4,7 +4,7 @@
  * garbage input, an unreachable URL, a stream without audio, a mid-stream resolution change, and
  * an app restart.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -271,6 +271,31 @@ describeFf('pull URLs', () => {
     expect(checkDvr(h, session.id).end).toBeCloseTo(4, 0);
   });
 
+  it('pulls an HTTP-FLV stream', async () => {
+    const h = await harness();
+    execFileSync(FFMPEG!, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      clip,
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      '-y',
+      join(hlsDir, 'live.flv'),
+    ]);
+    const session = await h.ingest.start({ source: { kind: 'url', url: `${base}/live.flv` } });
+    await h.ingest.whenAllEnded();
+    expect(h.ingest.status(session.id)).toMatchObject({
+      state: 'ended',
+      code: 'eof',
+      audio: { codec: 'aac' },
+    });
+    expect(checkDvr(h, session.id).end).toBeCloseTo(4, 0);
+  });
+
   it('never lets a playlist make ffmpeg read a local file', async () => {
     const h = await harness();
     const secret = join(hlsDir, 'stream0.ts');
@@ -453,6 +478,43 @@ describeFf('RTMP push', () => {
     }
     await h.ingest.stop(session.id);
     expect(checkDvr(h, session.id).segs.length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
+
+(FFMPEG && hasProtocol('srt') ? describe : describe.skip)('SRT pull', () => {
+  it('pulls from an SRT listener (caller mode)', async () => {
+    const h = await harness();
+    const port = await freePort();
+    // The source listens and, like an SRT server, takes a new caller after each one (LiveSlice's
+    // probe is one connection and the ingest another).
+    let stopped = false;
+    let source: ReturnType<typeof spawn> | null = null;
+    const args = ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip];
+    const arm = (): void => {
+      if (stopped) return;
+      source = spawn(
+        FFMPEG!,
+        [...args, '-c', 'copy', '-f', 'mpegts', `srt://127.0.0.1:${port}?mode=listener`],
+        {
+          stdio: 'ignore',
+        },
+      );
+      source.once('exit', () => setTimeout(arm, 100));
+    };
+    arm();
+    try {
+      const session = await vi.waitFor(
+        () =>
+          h.ingest.start({ source: { kind: 'url', url: `srt://127.0.0.1:${port}?mode=caller` } }),
+        { timeout: 15_000, interval: 500 },
+      );
+      await waitForStatus(h, session.id, (s) => s.state === 'live' && s.segments >= 2, 30_000);
+      await h.ingest.stop(session.id);
+      expect(checkDvr(h, session.id).segs.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      stopped = true;
+      if (source) await kill(source);
+    }
   }, 60_000);
 });
 
