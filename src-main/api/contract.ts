@@ -254,6 +254,21 @@ export const StorageUsage = z.strictObject({
 });
 export type StorageUsage = z.infer<typeof StorageUsage>;
 
+// ---------- transcript ----------
+
+export const Utterance = z.strictObject({
+  sessionId: SessionId,
+  /** 0-based, in media-time order within the session. */
+  seq: z.number().int().nonnegative(),
+  /** Media time, seconds. */
+  start: z.number(),
+  end: z.number(),
+  /** As recognized, or as written in the timed-text file (markup tags removed). */
+  text: z.string(),
+  source: z.enum(['timed-text', 'asr']),
+});
+export type Utterance = z.infer<typeof Utterance>;
+
 const Empty = z.strictObject({});
 
 // ---------- the contract ----------
@@ -289,6 +304,8 @@ export const methods = {
     input: z.strictObject({
       title: z.string().trim().min(1).max(200).optional(),
       source: IngestSourceInput,
+      /** A WebVTT or SRT file on this machine whose cues are fed as final utterances. */
+      transcript: z.string().min(1).max(4096).optional(),
     }),
     output: Session,
   },
@@ -307,6 +324,15 @@ export const methods = {
     }),
     output: z.strictObject({ frames: z.array(LoudnessFrame) }),
   },
+  /** A session's final utterances in media-time order, from afterSeq on. */
+  'transcript.list': {
+    input: z.strictObject({
+      sessionId: SessionId,
+      afterSeq: z.number().int().min(-1).optional(),
+      limit: z.number().int().min(1).max(50_000).optional(),
+    }),
+    output: z.strictObject({ utterances: z.array(Utterance) }),
+  },
   'storage.usage': { input: Empty, output: StorageUsage },
   /** Applies the retention policy now; returns what is left. */
   'storage.prune': { input: Empty, output: StorageUsage },
@@ -323,6 +349,14 @@ export const events = {
   'ingest.loudness': z.strictObject({ sessionId: SessionId, frames: z.array(LoudnessFrame) }),
   /** Something the timeline should show: a gap, a stall, a resolution change, a restart. */
   'session.marker': SessionMarker,
+  /** A final utterance (from timed text now; from the recognizer once it lands). */
+  'transcript.utterance': Utterance,
+  /** A recognizer's partial (interim) text for the utterance in progress. */
+  'transcript.partial': z.strictObject({
+    sessionId: SessionId,
+    start: z.number(),
+    text: z.string(),
+  }),
 } as const;
 
 export type Methods = typeof methods;

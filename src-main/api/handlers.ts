@@ -42,7 +42,12 @@ export function createHandlers({ store, bus, appInfo, ingest }: HandlerDeps): Ha
     },
     'ingest.endpoints': () => ingest.endpoints(),
     'ingest.rotateKey': () => ingest.rotateKey(),
-    'ingest.start': ({ title, source }) => ingest.start({ title, source }),
+    'ingest.start': ({ title, source, transcript }) => ingest.start({ title, source, transcript }),
+    'transcript.list': ({ sessionId, afterSeq, limit }) => {
+      if (!store.sessions.get(sessionId))
+        throw new ApiError('not_found', `No session with id ${sessionId}`);
+      return { utterances: store.transcript.list(sessionId, afterSeq, limit) };
+    },
     'ingest.stop': ({ sessionId }) => ingest.stop(sessionId),
     'ingest.status': ({ sessionId }) => ingest.status(sessionId),
     'sessions.media': ({ id }) => ingest.media(id),

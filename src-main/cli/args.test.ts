@@ -50,6 +50,7 @@ describe('parseCli', () => {
         out: 'o',
         realtime: false,
         durationS: null,
+        transcript: null,
         dataDir: null,
         logLevel: 'warn',
       },
@@ -62,6 +63,7 @@ describe('parseCli', () => {
         out: 'o',
         realtime: true,
         durationS: 12.5,
+        transcript: null,
         dataDir: null,
         logLevel: 'warn',
       },
@@ -92,8 +94,8 @@ describe('parseCli', () => {
       /--duration must be a positive number/,
     ],
     [
-      ['process', 'a.mp4', '--out', 'o', '--transcript', 'a.vtt'],
-      /--transcript is not available in this version yet/,
+      ['process', 'a.mp4', '--out', 'o', '--asr', 'zipformer'],
+      /--asr is not available in this version yet/,
     ],
   ])('%j → a one-line error', (argv, pattern) => {
     const r = parseCli(argv);

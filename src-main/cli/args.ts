@@ -20,6 +20,8 @@ export type Command =
       out: string;
       realtime: boolean;
       durationS: number | null;
+      /** A WebVTT/SRT file whose cues are the transcript. */
+      transcript: string | null;
       dataDir: string | null;
       logLevel: LogLevel;
     }
@@ -29,7 +31,6 @@ export const COMMANDS = ['serve', 'process'] as const;
 
 /** Flags of the shared `process` contract whose stages are not built yet. */
 const NOT_YET: Record<string, string> = {
-  transcript: 'timed-text input (--transcript) arrives with the transcription stage',
   asr: 'recognizer selection (--asr) arrives with the transcription stage',
   publish: 'publish targets (--publish) arrive with the review/publish stage',
   config: 'pipeline config files (--config) arrive with the detection stage',
@@ -39,7 +40,7 @@ export const USAGE = `liveslice — live-stream highlights, transcribed, detecte
 
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
-  liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--data-dir DIR]
+  liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt]
   liveslice --help | --version
 
 Commands:
@@ -48,7 +49,8 @@ Commands:
   process   Run the pipeline headless on a local file or a pull URL (HLS m3u8, HTTP-FLV, RTMP,
             SRT) and write transcript.jsonl, highlights.jsonl, clips/ and report.json to --out.
             A file is read as fast as it decodes unless --realtime paces it as live; a live URL
-            runs until the stream ends, --duration S elapses or Ctrl+C.
+            runs until the stream ends, --duration S elapses or Ctrl+C. --transcript feeds a
+            WebVTT/SRT file's cues as the transcript (for replays that have subtitles).
 
 Options:
   --port N          TCP port for serve (default 4817; 0 picks a free one)
@@ -167,6 +169,7 @@ function parseProcess(rest: readonly string[]): Command {
     out,
     realtime: values['realtime'] === true,
     durationS,
+    transcript: typeof values['transcript'] === 'string' ? values['transcript'] : null,
     ...common,
   };
 }

@@ -57,6 +57,38 @@ describe('liveslice process: arguments', () => {
     expect(report.ingest.segments).toBeGreaterThanOrEqual(3);
   });
 
+  it('writes one transcript line per cue of a --transcript file, text as written', () => {
+    const vtt = join(dir, 'subs.vtt');
+    writeFileSync(
+      vtt,
+      'WEBVTT\n\n00:00.500 --> 00:01.800\n<b>最后三分钟!</b> Last call\n\n00:02.000 --> 00:03.500\n全场五折 &amp; 50% off\n',
+    );
+    const out = join(dir, 'out-vtt');
+    const r = cli(['process', clip, '--out', out, '--transcript', vtt]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/transcription skipped/);
+    const lines = readFileSync(join(out, 'transcript.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { start: 0.5, end: 1.8, text: '最后三分钟! Last call' },
+      { start: 2, end: 3.5, text: '全场五折 &amp; 50% off' },
+    ]);
+  });
+
+  it('exits 3 naming the line of a malformed subtitles file', () => {
+    const bad = join(dir, 'bad.srt');
+    writeFileSync(
+      bad,
+      '1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:05,000 --> 00:00:04,000\nbackwards\n',
+    );
+    const r = cli(['process', clip, '--out', join(dir, 'o-bad'), '--transcript', bad]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.srt:6: the cue ends/);
+  });
+
   it('stops at --duration on a realtime replay', () => {
     const out = join(dir, 'out2');
     const r = cli(['process', clip, '--out', out, '--realtime', '--duration', '1.5']);

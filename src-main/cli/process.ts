@@ -52,19 +52,32 @@ export async function runProcess(
     engine = createEngine({ dataDir, logger, transport: 'websocket' });
     const eng = engine;
     let session;
+    if (opts.transcript !== null && !existsSync(opts.transcript)) {
+      say(`liveslice: cannot open the transcript ${opts.transcript}: no such file`);
+      return EXIT_INPUT;
+    }
     try {
-      session = await eng.ingest.start({ source });
+      session = await eng.ingest.start({
+        source,
+        ...(opts.transcript !== null ? { transcript: resolve(opts.transcript) } : {}),
+      });
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'bad_request' || err.code === 'unavailable')) {
-        say(`liveslice: cannot read ${opts.input}: ${err.message}`);
+        say(
+          /subtitles/i.test(err.message)
+            ? `liveslice: ${err.message}`
+            : `liveslice: cannot read ${opts.input}: ${err.message}`,
+        );
         return err.message.includes('ffmpeg') && err.message.includes('not found') ? 1 : EXIT_INPUT;
       }
       throw err;
     }
-    say(
-      'liveslice: transcription skipped: no speech recognizer is installed and no --transcript was given ' +
-        '(recognizers and timed-text input arrive with the transcription stage); ingesting only',
-    );
+    if (opts.transcript === null) {
+      say(
+        'liveslice: transcription skipped: no speech recognizer is installed and no --transcript was given ' +
+          '(give a .vtt/.srt with --transcript; on-device recognizers arrive with the model manager)',
+      );
+    }
     const ingest = eng.ingest.activeIngest(session.id);
     let stopReason: string | null = null;
     const stop = (why: string): void => {
@@ -88,7 +101,10 @@ export async function runProcess(
 
     const status = eng.ingest.status(session.id);
     const media = eng.ingest.media(session.id);
-    writeFileSync(join(out, 'transcript.jsonl'), '');
+    const lines = eng.store.transcript
+      .list(session.id, -1, 1_000_000)
+      .map((u) => JSON.stringify({ start: u.start, end: u.end, text: u.text }));
+    writeFileSync(join(out, 'transcript.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');
     writeFileSync(join(out, 'highlights.jsonl'), '');
     const report = {
       clips: 0,
@@ -109,7 +125,10 @@ export async function runProcess(
       },
       stages: {
         ingest: 'done',
-        transcription: 'skipped: no recognizer installed and no --transcript',
+        transcription:
+          opts.transcript === null
+            ? 'skipped: no recognizer installed and no --transcript'
+            : `timed text: ${opts.transcript}`,
         detection: 'not available in this version',
         clips: 'not available in this version',
       },

@@ -19,6 +19,9 @@ import {
   type StorageUsage,
 } from '../api/contract';
 import type { EventBus } from '../api/events';
+import { loadTimedText, TimedTextFeed } from '../asr/timed-text-feed';
+import { TimedTextError } from '../asr/timed-text';
+import type { Cue } from '../asr/timed-text';
 import { type MediaProbe, ProbeError, probeMedia, ffprobeFor } from '../ffmpeg/probe';
 import type { FfmpegResolution } from '../ffmpeg/resolve';
 import type { Logger } from '../log/logger';
@@ -201,9 +204,23 @@ export class IngestManager {
   }
 
   /** Probes a pull/file source (≤ 10 s), creates its session and starts it. */
-  async start(req: { title?: string | undefined; source: IngestSourceInput }): Promise<Session> {
+  async start(req: {
+    title?: string | undefined;
+    source: IngestSourceInput;
+    transcript?: string | undefined;
+  }): Promise<Session> {
     const ff = this.requireFfmpeg();
     const { source } = req;
+    let cues: Cue[] | null = null;
+    if (req.transcript !== undefined) {
+      if (source.kind === 'rtmp' || source.kind === 'srt') {
+        throw new ApiError(
+          'bad_request',
+          'A subtitles file applies to file and URL sources, not to a live push',
+        );
+      }
+      cues = readCues(req.transcript);
+    }
     if (source.kind === 'rtmp' || source.kind === 'srt')
       return this.startPush(source.kind, req.title);
     let input: IngestInput;
@@ -230,6 +247,10 @@ export class IngestManager {
     const live = this.deps.store.sessions.setStatus(session.id, 'live') ?? session;
     this.deps.bus.emit('session.upserted', live);
     const ingest = this.track(live, source.kind, input, ff.path);
+    if (cues) {
+      const feed = new TimedTextFeed(live.id, cues, this.deps.store, this.deps.bus);
+      ingest.onAdvance = (t) => feed.advance(t);
+    }
     if (input.kind === 'url') {
       ingest.restart = async () => {
         try {
@@ -532,6 +553,19 @@ export class IngestManager {
         error: err instanceof Error ? err.message : String(err),
       });
     }
+  }
+}
+
+function readCues(path: string): Cue[] {
+  try {
+    return loadTimedText(path);
+  } catch (err) {
+    if (err instanceof TimedTextError)
+      throw new ApiError('bad_request', `Bad subtitles file: ${err.message}`);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new ApiError('bad_request', `No such subtitles file: ${path}`);
+    if (err instanceof TypeError) throw new ApiError('bad_request', `${path} is not UTF-8 text`);
+    throw new ApiError('bad_request', `Cannot read the subtitles file ${path}: ${e.message}`);
   }
 }
 

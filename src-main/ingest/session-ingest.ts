@@ -376,6 +376,7 @@ export class SessionIngest {
     this.lastMediaAt = closedAt;
     this.markFlowing(run);
     this.playlistSegments.push({ file, duration, run: run.run, wallStart });
+    this.onAdvance?.(this.mediaEnd);
     this.deps.onSegment?.({
       sessionId: this.sessionId,
       seq,
@@ -484,6 +485,8 @@ export class SessionIngest {
   onPushRunEnded: ((clean: boolean) => void) | null = null;
   /** Set by the manager for pull sessions: re-probes and starts a new run. */
   restart: (() => Promise<void>) | null = null;
+  /** Called as the media clock advances (Infinity once the session is over). */
+  onAdvance: ((mediaTime: number) => void) | null = null;
 
   scheduleRestart(message: string, code: string): void {
     if (this.stopping) return;
@@ -624,6 +627,7 @@ export class SessionIngest {
     this.message = message;
     this.code = code;
     if (state === 'failed' && this.segmentsTotal > 0) this.marker('error', message, null);
+    this.onAdvance?.(Infinity);
     this.emitStatus();
     this.resolveEnded();
   }

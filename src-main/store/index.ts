@@ -3,6 +3,7 @@ import { type Db, openDatabase } from './db';
 import { type DvrRepo, dvrRepo } from './dvr';
 import { type SessionsRepo, sessionsRepo } from './sessions';
 import { type SettingsRepo, settingsRepo } from './settings';
+import { type TranscriptRepo, transcriptRepo } from './transcript';
 
 export { StoreError, DB_FILE } from './db';
 export type { SessionsRepo } from './sessions';
@@ -14,6 +15,7 @@ export interface Store {
   readonly sessions: SessionsRepo;
   readonly settings: SettingsRepo;
   readonly dvr: DvrRepo;
+  readonly transcript: TranscriptRepo;
   close(): void;
 }
 
@@ -24,6 +26,7 @@ export function openStore(dataDir: string): Store {
     sessions: sessionsRepo(db),
     settings: settingsRepo(db),
     dvr: dvrRepo(db),
+    transcript: transcriptRepo(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -88,4 +88,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'transcript utterances',
+    sql: `
+      CREATE TABLE utterances (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        start      REAL NOT NULL,
+        "end"      REAL NOT NULL,
+        text       TEXT NOT NULL,
+        norm       TEXT NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('timed-text', 'asr')),
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+      CREATE INDEX utterances_time ON utterances (session_id, start);
+    `,
+  },
 ];
