@@ -24,6 +24,7 @@ export default defineConfig({
           shell: resolve(root, 'src-main/shell/main.ts'),
           cli: resolve(root, 'src-main/cli/main.ts'),
           bench: resolve(root, 'src-main/bench/main.ts'),
+          'kws-worker': resolve(root, 'src-main/asr/kws-worker.ts'),
         },
       },
     },

@@ -41,6 +41,7 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'ingest.status': method('ingest.status'),
       'sessions.media': method('sessions.media'),
       'sessions.loudness': method('sessions.loudness'),
+      'transcript.list': method('transcript.list'),
       'storage.usage': method('storage.usage'),
       'storage.prune': method('storage.prune'),
     },
@@ -50,6 +51,8 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'ingest.status': event('ingest.status'),
       'ingest.loudness': event('ingest.loudness'),
       'session.marker': event('session.marker'),
+      'transcript.utterance': event('transcript.utterance'),
+      'transcript.partial': event('transcript.partial'),
     },
   };
   const emit = (name: string, payload: unknown) => {

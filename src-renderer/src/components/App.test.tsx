@@ -14,6 +14,7 @@ import {
   type SessionMedia,
   type Settings,
   type StorageUsage,
+  type Utterance,
 } from '../contract';
 import type { ConnectionState, RendererClient } from '../api/types';
 import { en } from '../i18n/en';
@@ -118,6 +119,7 @@ function render(opts: {
   language?: Settings['ui.language'];
   endpoints?: boolean;
   live?: boolean;
+  transcript?: { utterances: Utterance[]; partial?: { start: number; text: string } };
 }) {
   const client: RendererClient = {
     transport: 'websocket',
@@ -146,6 +148,13 @@ function render(opts: {
     s.applyIngestStatus(liveStatus);
     s.setMedia(liveMedia);
     s.setStorage(storage);
+  }
+  if (opts.transcript) {
+    const s = store.getState();
+    s.beginTranscriptLoad(liveSession.id);
+    s.addUtterances(liveSession.id, opts.transcript.utterances);
+    s.endTranscriptLoad(liveSession.id, null);
+    if (opts.transcript.partial) s.setPartial(liveSession.id, opts.transcript.partial);
   }
   // Server rendering reads zustand's initial state; point it at the seeded state.
   const seeded = { ...store, getInitialState: store.getState };
@@ -179,8 +188,8 @@ describe('App frame', () => {
   it('follows the zh-CN setting', () => {
     const html = render({ connection: 'connected', language: 'zh-CN' });
     expect(html).toContain(zhCN['pane.live.title']);
-    expect(html).toContain(zhCN['pane.transcript.empty']);
-    expect(html).not.toContain(en['pane.transcript.empty']);
+    expect(html).toContain(zhCN['transcript.noSession']);
+    expect(html).not.toContain(en['transcript.noSession']);
   });
 
   it('the source setup shows the RTMP server and the masked stream key with copy buttons', () => {
@@ -226,6 +235,54 @@ describe('App frame', () => {
     expect(html).toMatch(/data-testid="storage-dvr">12\.3 GB</);
     expect(html).toContain('at most 48 h');
     expect(html).toContain('data-testid="prune-now"');
+  });
+
+  it('the transcript pane explains an empty transcript (no recognizer; give a .vtt/.srt)', () => {
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      live: true,
+      transcript: { utterances: [] },
+    });
+    expect(html).toContain('data-testid="transcript-empty" data-reason="none-yet"');
+    expect(html).toContain(en['transcript.emptyHint']);
+    expect(
+      render({
+        connection: 'connected',
+        language: 'zh-CN',
+        live: true,
+        transcript: { utterances: [] },
+      }),
+    ).toContain(zhCN['transcript.emptyHint']);
+  });
+
+  it('the transcript pane shows the newest lines (virtualized), escaped, with the partial', () => {
+    const utterances: Utterance[] = Array.from({ length: 30_000 }, (_, i) => ({
+      sessionId: liveSession.id,
+      seq: i,
+      start: i * 2,
+      end: i * 2 + 1.5,
+      text: i === 29_999 ? '<script>alert(1)</script> 最后' : `line ${i}`,
+      source: 'timed-text',
+    }));
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      live: true,
+      transcript: { utterances, partial: { start: 60_000, text: 'still talking' } },
+    });
+    expect(html).toContain('data-testid="transcript-search"');
+    expect(html).toMatch(/data-testid="transcript-follow"[^>]*checked=""/);
+    const lines = html.match(/data-testid="transcript-line"/g) ?? [];
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.length).toBeLessThan(100);
+    expect(html).toContain('data-start="59998"');
+    expect(html).toContain('[16:39:58]');
+    expect(html).not.toContain('line 0<');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; 最后');
+    expect(html).toMatch(/data-testid="transcript-partial"[^>]*>.*still talking/);
+    expect(html).toContain('data-testid="transcript-count">30000 lines<');
   });
 
   it('the status bar speaks zh-CN', () => {

@@ -95,6 +95,10 @@ export const en = {
   'source.file.label': 'File path on this computer',
   'source.file.placeholder': 'e.g. D:\\videos\\replay.mp4 or /home/me/replay.mp4',
   'source.file.realtime': 'Paced as live',
+  'source.transcript.label': 'Subtitles file (.vtt / .srt) on this machine (optional)',
+  'source.transcript.placeholder': 'e.g. D:\\videos\\replay.srt or /home/me/replay.vtt',
+  'source.transcript.hint':
+    'Its cues become the session’s transcript, timed from the start of the stream.',
   'source.file.hint':
     'The engine runs on this computer and reads the file directly, so paste its full path. A file picker will come to the desktop app later.',
   'source.start': 'Start',
@@ -168,10 +172,24 @@ export const en = {
   'sessions.usage': 'Recorded {duration}, {size} on disk',
 
   'pane.transcript.title': 'Transcript timeline',
-  'pane.transcript.empty':
-    'No transcript. Real-time speech recognition is not available in this build yet.',
-  'pane.transcript.future':
-    'Once it is, each recognized utterance appears here with its time in the stream.',
+  'transcript.noSession': 'No session selected. Select a session to see its transcript.',
+  'transcript.loading': 'Loading the transcript…',
+  'transcript.loadFailed': 'The transcript could not be loaded: {message}',
+  'transcript.retry': 'Try again',
+  'transcript.empty': 'No transcript for this session yet.',
+  'transcript.emptyHint':
+    'Real-time speech recognition needs a recognizer model, which is not installed in this build. To get a transcript now, give a subtitles file (.vtt / .srt) when you start a Stream URL or File source.',
+  'transcript.search': 'Search the transcript',
+  'transcript.searchPlaceholder': 'Search…',
+  'transcript.matches': '{current} / {total}',
+  'transcript.prev': 'Previous match (Shift+Enter)',
+  'transcript.next': 'Next match (Enter)',
+  'transcript.follow': 'Follow live',
+  'transcript.jumpLatest': 'Jump to latest',
+  'transcript.lines': 'Transcript lines',
+  'transcript.count': '{count} lines',
+  'transcript.seekTo': 'Play from {time}',
+  'transcript.partial': 'Still being recognized',
 
   'pane.highlights.title': 'Highlights',
   'pane.highlights.empty': 'No highlights. Highlight detection is not available in this build yet.',

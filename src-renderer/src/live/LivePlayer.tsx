@@ -2,6 +2,7 @@ import Hls, { ErrorDetails, ErrorTypes, Events, type HlsConfig } from 'hls.js';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { backoffDelay } from '../api/backoff';
 import { useEngine, useT } from '../state/context';
+import type { SeekRequest } from '../state/store';
 import { isAtLive } from './liveEdge';
 
 /** Low-latency live from plain 1 s segments (not LL-HLS parts), with the whole DVR seekable. */
@@ -37,9 +38,15 @@ type Problem =
 /**
  * The session's HLS playlist in a <video>: live with the DVR behind it (EVENT playlist), or a
  * plain VOD once the playlist has ENDLIST. Mount it with key = the URL: a new session or
- * playlist gets a fresh player.
+ * playlist gets a fresh player. Seek requests for its session in the store (a transcript line
+ * clicked) move the playhead.
  */
-export function LivePlayer(props: { url: string; title: string; ended: boolean }) {
+export function LivePlayer(props: {
+  url: string;
+  title: string;
+  ended: boolean;
+  sessionId: string;
+}) {
   const t = useT();
   const { store } = useEngine();
   const support = useSyncExternalStore(noSubscribe, getSupport, () => 'mse' as const);
@@ -51,7 +58,7 @@ export function LivePlayer(props: { url: string; title: string; ended: boolean }
     atLive: true,
     behindS: 0,
   });
-  const { url } = props;
+  const { url, sessionId } = props;
 
   useEffect(() => {
     const video = videoRef.current;
@@ -95,6 +102,17 @@ export function LivePlayer(props: { url: string; title: string; ended: boolean }
       seek: (s) => {
         video.currentTime = Math.max(0, s);
       },
+    });
+
+    // hls.js follows currentTime: it loads the segments at the new position from the DVR.
+    const applySeek = (req: SeekRequest | null) => {
+      if (!req || req.sessionId !== sessionId || !Number.isFinite(req.mediaTimeS)) return;
+      video.currentTime = Math.max(0, req.mediaTimeS);
+      store.getState().clearSeek(req.id);
+    };
+    applySeek(store.getState().seekRequest);
+    const unsubscribeSeek = store.subscribe((s, prev) => {
+      if (s.seekRequest !== prev.seekRequest) applySeek(s.seekRequest);
     });
 
     video.addEventListener('timeupdate', updateEdge);
@@ -153,6 +171,7 @@ export function LivePlayer(props: { url: string; title: string; ended: boolean }
     return () => {
       disposed = true;
       if (retryTimer !== null) clearTimeout(retryTimer);
+      unsubscribeSeek();
       video.removeEventListener('timeupdate', updateEdge);
       video.removeEventListener('seeked', updateEdge);
       store.setState((s) => (s.player !== null ? { player: null } : {}));
@@ -164,7 +183,7 @@ export function LivePlayer(props: { url: string; title: string; ended: boolean }
         video.load();
       }
     };
-  }, [url, support, store]);
+  }, [url, sessionId, support, store]);
 
   if (support === 'none') {
     return (

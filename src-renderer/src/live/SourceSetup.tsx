@@ -21,11 +21,15 @@ function useStarter(onStarted: () => void) {
   const { actions } = useEngine();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Failure | null>(null);
-  const start = async (source: IngestSourceInput, title: string): Promise<boolean> => {
+  const start = async (
+    source: IngestSourceInput,
+    title: string,
+    transcript?: string,
+  ): Promise<boolean> => {
     if (busy) return false;
     setBusy(true);
     setError(null);
-    const r = await actions.startIngest(source, title);
+    const r = await actions.startIngest(source, title, transcript);
     setBusy(false);
     if (r.ok) onStarted();
     else setError({ message: r.message, code: r.code });
@@ -42,6 +46,32 @@ function StartError(props: { error: Failure | null; id: string }) {
       {t('source.startFailed', { message: props.error.message })}{' '}
       <span className="field-error__hint">{t(`hint.${props.error.code}`)}</span>
     </p>
+  );
+}
+
+/** An optional timed-text file whose cues become the session's transcript. */
+function TranscriptPathField(props: { value: string; onChange: (value: string) => void }) {
+  const t = useT();
+  const id = useId();
+  const hintId = useId();
+  return (
+    <div className="source__transcript">
+      <label htmlFor={id}>{t('source.transcript.label')}</label>
+      <input
+        id={id}
+        data-testid="transcript-path"
+        type="text"
+        value={props.value}
+        placeholder={t('source.transcript.placeholder')}
+        spellCheck={false}
+        autoComplete="off"
+        aria-describedby={hintId}
+        onChange={(ev) => props.onChange(ev.target.value)}
+      />
+      <p id={hintId} className="hint">
+        {t('source.transcript.hint')}
+      </p>
+    </div>
   );
 }
 
@@ -234,10 +264,14 @@ function UrlPanel(props: PanelProps) {
   const inputId = useId();
   const errorId = useId();
   const [url, setUrl] = useState('');
+  const [transcript, setTranscript] = useState('');
   const { busy, error, start, clearError } = useStarter(props.onStarted);
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
-    if (await start({ kind: 'url', url }, props.title)) setUrl('');
+    if (await start({ kind: 'url', url }, props.title, transcript)) {
+      setUrl('');
+      setTranscript('');
+    }
   };
   return (
     <form className="source__form" onSubmit={(ev) => void onSubmit(ev)} noValidate>
@@ -269,6 +303,13 @@ function UrlPanel(props: PanelProps) {
         </button>
       </div>
       <p className="hint">{t('source.url.hint')}</p>
+      <TranscriptPathField
+        value={transcript}
+        onChange={(v) => {
+          setTranscript(v);
+          if (error) clearError();
+        }}
+      />
       <StartError error={error} id={errorId} />
     </form>
   );
@@ -280,10 +321,14 @@ function FilePanel(props: PanelProps) {
   const errorId = useId();
   const [path, setPath] = useState('');
   const [realtime, setRealtime] = useState(true);
+  const [transcript, setTranscript] = useState('');
   const { busy, error, start, clearError } = useStarter(props.onStarted);
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
-    if (await start({ kind: 'file', path: path.trim(), realtime }, props.title)) setPath('');
+    if (await start({ kind: 'file', path: path.trim(), realtime }, props.title, transcript)) {
+      setPath('');
+      setTranscript('');
+    }
   };
   return (
     <form className="source__form" onSubmit={(ev) => void onSubmit(ev)} noValidate>
@@ -324,6 +369,13 @@ function FilePanel(props: PanelProps) {
         {t('source.file.realtime')}
       </label>
       <p className="hint">{t('source.file.hint')}</p>
+      <TranscriptPathField
+        value={transcript}
+        onChange={(v) => {
+          setTranscript(v);
+          if (error) clearError();
+        }}
+      />
       <StartError error={error} id={errorId} />
     </form>
   );

@@ -56,6 +56,7 @@ function LiveSession(props: { session: Session }) {
       <LivePlayer
         key={url}
         url={url}
+        sessionId={id}
         title={session.title}
         ended={ended || media?.ended === true}
       />

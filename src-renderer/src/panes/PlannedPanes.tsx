@@ -1,14 +1,6 @@
 import { NotBuilt } from './NotBuilt';
 import { Pane } from './Pane';
 
-export function TranscriptPane() {
-  return (
-    <Pane pane="transcript">
-      <NotBuilt empty="pane.transcript.empty" future="pane.transcript.future" />
-    </Pane>
-  );
-}
-
 export function HighlightsPane() {
   return (
     <Pane pane="highlights">

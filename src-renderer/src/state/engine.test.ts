@@ -418,4 +418,88 @@ describe('effective language', () => {
     store.getState().setAppInfo({ ...info, systemLanguage: 'zh-CN' });
     expect(effectiveLanguage(store.getState())).toBe('zh-CN');
   });
+
+  it('loadTranscript pages with afterSeq until a short page, then follows events', async () => {
+    const { TRANSCRIPT_PAGE } = await import('./engine');
+    const line = (seq: number) => ({
+      sessionId: 'sess_aaaaaaaa',
+      seq,
+      start: seq,
+      end: seq + 0.5,
+      text: `l${seq}`,
+      source: 'timed-text' as const,
+    });
+    const { store, actions, calls, emit } = setup({
+      'transcript.list': (input) => {
+        const { afterSeq = -1 } = input as { afterSeq?: number };
+        const from = afterSeq + 1;
+        const to = Math.min(TRANSCRIPT_PAGE + 10, from + TRANSCRIPT_PAGE);
+        return {
+          utterances: Array.from({ length: Math.max(0, to - from) }, (_, i) => line(from + i)),
+        };
+      },
+    });
+    const first = actions.loadTranscript('sess_aaaaaaaa');
+    const again = actions.loadTranscript('sess_aaaaaaaa');
+    expect(again).toBe(first); // one load at a time per session
+    await first;
+    expect(calls.map(([, input]) => (input as { afterSeq: number }).afterSeq)).toEqual([
+      -1,
+      TRANSCRIPT_PAGE - 1,
+    ]);
+    const t = store.getState().transcripts['sess_aaaaaaaa'];
+    expect(t?.status).toBe('loaded');
+    expect(t?.utterances).toHaveLength(TRANSCRIPT_PAGE + 10);
+    // Events: a duplicate is ignored, a new line appended, a partial shown.
+    emit('transcript.utterance', line(3));
+    emit('transcript.utterance', line(TRANSCRIPT_PAGE + 10));
+    emit('transcript.partial', { sessionId: 'sess_aaaaaaaa', start: 99_999, text: 'so…' });
+    const after = store.getState().transcripts['sess_aaaaaaaa'];
+    expect(after?.utterances).toHaveLength(TRANSCRIPT_PAGE + 11);
+    expect(after?.partial).toEqual({ start: 99_999, text: 'so…' });
+    // A reload (e.g. after a reconnect) asks only for what came after.
+    await actions.loadTranscript('sess_aaaaaaaa');
+    expect(calls.at(-1)?.[1]).toMatchObject({ afterSeq: TRANSCRIPT_PAGE + 10 });
+  });
+
+  it('a failed transcript load is kept for display', async () => {
+    const { store, actions } = setup({
+      'transcript.list': () => {
+        throw new ApiError('not_found', 'no such session');
+      },
+    });
+    await actions.loadTranscript('sess_bbbbbbbb');
+    expect(store.getState().transcripts['sess_bbbbbbbb']).toMatchObject({
+      status: 'error',
+      error: { code: 'not_found', message: 'no such session' },
+    });
+  });
+
+  it('startIngest passes a subtitles file as transcript (trimmed, only when given)', async () => {
+    const created = mk('sess_cccccccc', 1);
+    const { actions, calls } = setup({ 'ingest.start': () => created });
+    await actions.startIngest({ kind: 'file', path: '/v.mp4', realtime: true }, '', ' /v.srt ');
+    await actions.startIngest({ kind: 'url', url: 'https://x/l.m3u8' }, 'T', '   ');
+    expect(calls).toEqual([
+      [
+        'ingest.start',
+        { source: { kind: 'file', path: '/v.mp4', realtime: true }, transcript: '/v.srt' },
+      ],
+      ['ingest.start', { source: { kind: 'url', url: 'https://x/l.m3u8' }, title: 'T' }],
+    ]);
+  });
+
+  it('a seek request is replaced by a newer one and cleared only by its own id', () => {
+    const { store } = setup({});
+    store.getState().requestSeek('sess_a', 12.5);
+    const first = store.getState().seekRequest;
+    expect(first).toMatchObject({ sessionId: 'sess_a', mediaTimeS: 12.5 });
+    store.getState().requestSeek('sess_a', 12.5);
+    const second = store.getState().seekRequest;
+    expect(second?.id).not.toBe(first?.id);
+    store.getState().clearSeek(first?.id ?? -1);
+    expect(store.getState().seekRequest).toBe(second);
+    store.getState().clearSeek(second?.id ?? -1);
+    expect(store.getState().seekRequest).toBeNull();
+  });
 });

@@ -34,8 +34,20 @@ export interface EngineActions {
   loadEndpoints(): Promise<void>;
   /** A new stream key and passphrase (the old ones stop working at once). */
   rotateKey(): Promise<Outcome<IngestEndpoints>>;
-  /** Creates a session for the source, starts ingesting and selects it. */
-  startIngest(source: IngestSourceInput, title?: string): Promise<Outcome<Session>>;
+  /**
+   * Creates a session for the source, starts ingesting and selects it; `transcript` is a timed-text
+   * file (.vtt / .srt) on the engine's machine whose cues become the transcript.
+   */
+  startIngest(
+    source: IngestSourceInput,
+    title?: string,
+    transcript?: string,
+  ): Promise<Outcome<Session>>;
+  /**
+   * Loads a session's transcript (page by page, from the last seq already held); the
+   * transcript.utterance events keep it current afterwards. Concurrent calls share one load.
+   */
+  loadTranscript(sessionId: string): Promise<void>;
   /** Stops a session's ingest; a failure becomes a notice. */
   stopIngest(sessionId: string): Promise<void>;
   /** Asks for a session's current ingest status (the events keep it current afterwards). */
@@ -56,6 +68,8 @@ export interface EngineActions {
 }
 
 export const SESSIONS_LIMIT = 200;
+/** Utterances per transcript.list page. */
+export const TRANSCRIPT_PAGE = 5000;
 
 export function connectEngine(client: RendererClient, store: AppStore): EngineActions {
   const state = () => store.getState();
@@ -115,6 +129,32 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     ]);
   };
 
+  const transcriptLoads = new Map<string, Promise<void>>();
+  const loadTranscript = (sessionId: string): Promise<void> => {
+    const running = transcriptLoads.get(sessionId);
+    if (running) return running;
+    const run = async () => {
+      state().beginTranscriptLoad(sessionId);
+      for (;;) {
+        const list = state().transcripts[sessionId]?.utterances ?? [];
+        const afterSeq = list.length > 0 ? (list[list.length - 1]?.seq ?? -1) : -1;
+        const r = await outcome(() =>
+          client.call('transcript.list', { sessionId, afterSeq, limit: TRANSCRIPT_PAGE }),
+        );
+        if (!r.ok) {
+          state().endTranscriptLoad(sessionId, { message: r.message, code: r.code });
+          return;
+        }
+        state().addUtterances(sessionId, r.value.utterances);
+        if (r.value.utterances.length < TRANSCRIPT_PAGE) break;
+      }
+      state().endTranscriptLoad(sessionId, null);
+    };
+    const p = run().finally(() => transcriptLoads.delete(sessionId));
+    transcriptLoads.set(sessionId, p);
+    return p;
+  };
+
   const unsubscribers = [
     client.subscribe('session.upserted', (session) => {
       const before = state().sessions[session.id];
@@ -130,6 +170,10 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       state().appendLoudness(batch.sessionId, batch.frames),
     ),
     client.subscribe('session.marker', (marker) => state().addMarkers(marker.sessionId, [marker])),
+    client.subscribe('transcript.utterance', (u) => state().addUtterances(u.sessionId, [u])),
+    client.subscribe('transcript.partial', (p) =>
+      state().setPartial(p.sessionId, { start: p.start, text: p.text }),
+    ),
     client.onStateChange((connection) => {
       state().setConnection(connection);
       if (connection === 'connected') void refresh();
@@ -180,10 +224,15 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       return r;
     },
 
-    async startIngest(source, title) {
+    async startIngest(source, title, transcript) {
       const trimmed = title?.trim();
+      const path = transcript?.trim();
       const r = await outcome(() =>
-        client.call('ingest.start', trimmed ? { source, title: trimmed } : { source }),
+        client.call('ingest.start', {
+          source,
+          ...(trimmed ? { title: trimmed } : {}),
+          ...(path ? { transcript: path } : {}),
+        }),
       );
       if (r.ok) {
         state().upsertSession(r.value);
@@ -217,6 +266,8 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       const r = await outcome(() => client.call('sessions.loudness', { id: sessionId, ...range }));
       return r.ok ? { ok: true, value: r.value.frames } : r;
     },
+
+    loadTranscript,
 
     loadStorage,
 

@@ -15,11 +15,20 @@ import type {
   SessionMedia,
   Settings,
   StorageUsage,
+  Utterance,
 } from '../contract';
 import type { ConnectionState } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { LoudnessRing } from '../live/loudnessRing';
 import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
+import {
+  addUtterances,
+  beginLoad,
+  endLoad,
+  setPartial,
+  type Partial as PartialText,
+  type Transcripts,
+} from './transcript';
 
 export interface ConnectionSlice {
   connection: ConnectionState;
@@ -109,6 +118,23 @@ export interface PlayerHandle {
   seek(mediaTimeS: number): void;
 }
 
+export interface TranscriptSlice {
+  /** Per session (a few kept): final utterances, load state, partial text. See transcript.ts. */
+  transcripts: Transcripts;
+  beginTranscriptLoad(sessionId: string): void;
+  endTranscriptLoad(sessionId: string, error: LoadError | null): void;
+  addUtterances(sessionId: string, utterances: readonly Utterance[]): void;
+  setPartial(sessionId: string, partial: PartialText): void;
+}
+
+/** A request to move the live player to a media time (the player consumes it). */
+export interface SeekRequest {
+  sessionId: string;
+  mediaTimeS: number;
+  /** Distinguishes two requests for the same time. */
+  id: number;
+}
+
 export interface UiSlice {
   helpOpen: boolean;
   /** navigator.languages at start (the 'system' language). */
@@ -117,6 +143,11 @@ export interface UiSlice {
   /** The live player currently mounted (at most one), for the L / Space shortcuts. */
   player: PlayerHandle | null;
   setPlayer(player: PlayerHandle | null): void;
+  /** The latest seek the player has not applied yet (e.g. from a transcript line). */
+  seekRequest: SeekRequest | null;
+  requestSeek(sessionId: string, mediaTimeS: number): void;
+  /** The player applied it: clears the request if it is still this one. */
+  clearSeek(id: number): void;
 }
 
 export type AppState = ConnectionSlice &
@@ -126,6 +157,7 @@ export type AppState = ConnectionSlice &
   NoticesSlice &
   IngestSlice &
   StorageSlice &
+  TranscriptSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -232,15 +264,37 @@ const storageSlice: Slice<StorageSlice> = (set) => ({
   setStorageError: (storageError) => set({ storageError }),
 });
 
+const transcriptSlice: Slice<TranscriptSlice> = (set) => {
+  const update = (f: (t: Transcripts) => Transcripts) =>
+    set((s) => {
+      const next = f(s.transcripts);
+      return next === s.transcripts ? {} : { transcripts: next };
+    });
+  return {
+    transcripts: {},
+    beginTranscriptLoad: (sessionId) => update((t) => beginLoad(t, sessionId)),
+    endTranscriptLoad: (sessionId, error) => update((t) => endLoad(t, sessionId, error)),
+    addUtterances: (sessionId, list) => update((t) => addUtterances(t, sessionId, list)),
+    setPartial: (sessionId, partial) => update((t) => setPartial(t, sessionId, partial)),
+  };
+};
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
-  (set) => ({
-    helpOpen: false,
-    systemLanguages,
-    setHelpOpen: (helpOpen) => set({ helpOpen }),
-    player: null,
-    setPlayer: (player) => set({ player }),
-  });
+  (set) => {
+    let nextSeekId = 1;
+    return {
+      helpOpen: false,
+      systemLanguages,
+      setHelpOpen: (helpOpen) => set({ helpOpen }),
+      player: null,
+      setPlayer: (player) => set({ player }),
+      seekRequest: null,
+      requestSeek: (sessionId, mediaTimeS) =>
+        set({ seekRequest: { sessionId, mediaTimeS, id: nextSeekId++ } }),
+      clearSeek: (id) => set((s) => (s.seekRequest?.id === id ? { seekRequest: null } : {})),
+    };
+  };
 
 export interface StoreInit {
   transport: 'electron' | 'websocket';
@@ -257,6 +311,7 @@ export function createAppStore(init: StoreInit): AppStore {
     ...noticesSlice(...a),
     ...ingestSlice(...a),
     ...storageSlice(...a),
+    ...transcriptSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }
