@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keywordLines, readTokens } from './keywords';
 import { type KeywordHit, KwsHost } from './kws-host';
+import { readWavFile } from './wav';
 
 const MODEL_DIR =
   '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
@@ -31,22 +32,6 @@ const model = {
   tokens: join(DIR, 'tokens.txt'),
 };
 
-/** 16 kHz mono s16 PCM samples of a WAV file. */
-function wavSamples(file: string): Int16Array {
-  const buf = readFileSync(file);
-  let o = 12;
-  while (o + 8 <= buf.length) {
-    const id = buf.toString('ascii', o, o + 4);
-    const size = buf.readUInt32LE(o + 4);
-    if (id === 'data')
-      return new Int16Array(
-        buf.buffer.slice(buf.byteOffset + o + 8, buf.byteOffset + o + 8 + size),
-      );
-    o += 8 + size + (size % 2);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
-
 /** Streams files one after another (1 s of silence between) on one media clock. */
 function streamFiles(
   host: KwsHost,
@@ -64,7 +49,7 @@ function streamFiles(
     }
   };
   files.forEach((f, i) => {
-    const s = wavSamples(f);
+    const s = readWavFile(f).data;
     spans.push({ file: f, from: t, to: t + s.length / 16000 });
     push(s);
     push(new Int16Array(16000));

@@ -3,6 +3,7 @@
  *   --push-seconds N   how long the steady push runs (default 30)
  *   --soak N           a long push for the RSS figure, e.g. --soak 1800 for 30 minutes
  *   --size WxH / --bitrate 6M / --fps 30   the pushed stream (default 1920x1080, 6 Mbps, 30 fps)
+ *   --only ingest|asr  run one part (asr: VAD and keyword-spotter real-time factors)
  * Targets (issue #3): preview latency p50 ≤ 2.5 s with 1 s segments; ingest CPU ≤ 10 % of one core
  * for 1080p30 6 Mbps with stream copy; main-process RSS flat; reconnect ≤ 2 s.
  */
@@ -18,6 +19,7 @@ import { createLogger } from '../log/logger';
 import { openStore } from '../store';
 import { exited, kill, publish } from '../testing/media';
 import { freePort } from '../testing/ports';
+import { benchAsr } from './asr-bench';
 import { percentile, round, slope } from './stats';
 
 const TICK = 100; // Linux clock ticks per second for /proc/<pid>/stat
@@ -30,8 +32,17 @@ async function main(): Promise<void> {
       size: { type: 'string', default: '1920x1080' },
       bitrate: { type: 'string', default: '6M' },
       fps: { type: 'string', default: '30' },
+      only: { type: 'string' },
     },
   });
+  const only = values.only;
+  if (only !== undefined && only !== 'ingest' && only !== 'asr')
+    throw new Error('--only takes ingest or asr');
+  const asr = only === 'ingest' ? null : await benchAsr();
+  if (only === 'asr') {
+    process.stdout.write(`${JSON.stringify({ bench: 'asr', machine: machine(), asr }, null, 2)}\n`);
+    return;
+  }
   const ff = resolveFfmpeg({});
   if (!ff.found) throw new Error(ff.message);
   const pushSeconds = Number(values.soak ?? values['push-seconds']);
@@ -113,7 +124,7 @@ async function main(): Promise<void> {
 
   const report = {
     bench: 'ingest',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version },
+    machine: machine(),
     stream: {
       size: values.size,
       bitrate: values.bitrate,
@@ -151,8 +162,13 @@ async function main(): Promise<void> {
       target: 'flat (slope ≈ 0); use --soak 1800 for the 30-minute figure',
     },
     reconnect_ms: { publisher_back_to_segment: reconnectMs, target: 2000 },
+    ...(asr ? { asr } : {}),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+function machine() {
+  return { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version };
 }
 
 function benchClip(ffmpeg: string, size: string, bitrate: string, fps: number): string {
