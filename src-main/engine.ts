@@ -2,13 +2,16 @@
  * The engine: everything LiveSlice does, as plain Node. The Electron shell, the headless host
  * and the CLI each create one and put a transport in front of it.
  */
+import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
+import { join } from 'node:path';
 import { version } from '../package.json';
 import type { UiLanguage } from './api/contract';
 import type { Handlers } from './api/dispatch';
 import { createEventBus, type EventBus } from './api/events';
 import { createHandlers } from './api/handlers';
 import { resolveFfmpeg } from './ffmpeg/resolve';
+import { KeywordService } from './asr/keyword-service';
 import { IngestManager } from './ingest/manager';
 import type { Logger } from './log/logger';
 import { openStore, type Store } from './store';
@@ -33,6 +36,7 @@ export interface Engine {
   readonly handlers: Handlers;
   readonly logger: Logger;
   readonly ingest: IngestManager;
+  readonly keywords: KeywordService;
   /** Resolves once the push listeners are up (or have reported why not). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -56,7 +60,15 @@ export function createEngine(opts: EngineOptions): Engine {
     settings: () => store.settings.getAll(),
   });
   ingest.recover();
-  const ready = opts.listen ? ingest.listen() : Promise.resolve();
+  const keywords = new KeywordService({ dataDir, store, bus, logger, workerPath: kwsWorkerPath() });
+  ingest.onPcm((c) => keywords.push(c));
+  bus.on('ingest.status', (s) => {
+    if (s.state === 'ended' || s.state === 'failed') void keywords.endSession(s.sessionId);
+  });
+  const ready = Promise.all([
+    opts.listen ? ingest.listen() : Promise.resolve(),
+    keywords.init(),
+  ]).then(() => undefined);
   const handlers = createHandlers({
     store,
     bus,
@@ -80,17 +92,25 @@ export function createEngine(opts: EngineOptions): Engine {
     handlers,
     logger,
     ingest,
+    keywords,
     ready,
     close() {
       closing ??= (async () => {
         await ready.catch(() => undefined);
         await ingest.close();
+        await keywords.close();
         store.close();
         logger.info('engine stopped');
       })();
       return closing;
     },
   };
+}
+
+/** The built keyword worker (out/main/kws-worker.js), wherever this bundle chunk sits. */
+function kwsWorkerPath(): string | null {
+  const candidates = [join(__dirname, 'kws-worker.js'), join(__dirname, '..', 'kws-worker.js')];
+  return candidates.find((p) => existsSync(p)) ?? null;
 }
 
 /** zh, zh-CN, zh_TW.UTF-8, zh-Hans … → zh-CN; everything else → en. */

@@ -351,6 +351,13 @@ export const events = {
   'session.marker': SessionMarker,
   /** A final utterance (from timed text now; from the recognizer once it lands). */
   'transcript.utterance': Utterance,
+  /** A trigger phrase spotted straight from the audio by the keyword spotter. */
+  'asr.keyword': z.strictObject({
+    sessionId: SessionId,
+    keyword: z.string(),
+    /** Media time at which it fired (0.3–0.8 s after the phrase ended). */
+    at: z.number(),
+  }),
   /** A recognizer's partial (interim) text for the utterance in progress. */
   'transcript.partial': z.strictObject({
     sessionId: SessionId,

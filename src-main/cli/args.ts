@@ -25,9 +25,11 @@ export type Command =
       dataDir: string | null;
       logLevel: LogLevel;
     }
+  /** Parsed by the models command itself (src-main/cli/models.ts). */
+  | { kind: 'models'; argv: string[] }
   | { kind: 'error'; message: string };
 
-export const COMMANDS = ['serve', 'process'] as const;
+export const COMMANDS = ['serve', 'process', 'models'] as const;
 
 /** Flags of the shared `process` contract whose stages are not built yet. */
 const NOT_YET: Record<string, string> = {
@@ -41,6 +43,7 @@ export const USAGE = `liveslice — live-stream highlights, transcribed, detecte
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
   liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt]
+  liveslice models list | verify [ID] | pull ID [--mirror cn|global] | import [ID] DIR
   liveslice --help | --version
 
 Commands:
@@ -51,6 +54,10 @@ Commands:
             A file is read as fast as it decodes unless --realtime paces it as live; a live URL
             runs until the stream ends, --duration S elapses or Ctrl+C. --transcript feeds a
             WebVTT/SRT file's cues as the transcript (for replays that have subtitles).
+
+  models    Manage on-device models (speech recognition, keyword spotting): list them, verify
+            installed files (size, sha256, no Git-LFS pointers), download one (explicit, resumable,
+            verified), or import a directory you already have. See liveslice models --help.
 
 Options:
   --port N          TCP port for serve (default 4817; 0 picks a free one)
@@ -63,7 +70,7 @@ Options:
   -v, --version     Print the version
 
 Exit status: 0 done, 1 failed while running, 2 bad arguments, 3 the input cannot be opened,
-reached or parsed (an unreachable URL fails within 10 s).`;
+reached or parsed (an unreachable URL fails within 10 s), 4 a model is missing or corrupt.`;
 
 export const DEFAULT_PORT = 4817;
 
@@ -81,6 +88,7 @@ export function parseCli(argv: readonly string[]): Command {
   }
   if (first.startsWith('-')) return bad(`unknown option '${first}' (a command comes first)`);
   if (first === 'process') return parseProcess(rest);
+  if (first === 'models') return { kind: 'models', argv: [...rest] };
   if (first !== 'serve')
     return bad(`unknown command '${first}' (commands: ${COMMANDS.join(', ')})`);
 

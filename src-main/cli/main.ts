@@ -6,6 +6,7 @@ import { HostError, startHost } from '../host/server';
 import { createLogger } from '../log/logger';
 import { StoreError } from '../store';
 import { parseCli, USAGE } from './args';
+import { runModels } from './models';
 import { runProcess } from './process';
 
 export const EXIT = { ok: 0, failed: 1, badArgs: 2 } as const;
@@ -26,6 +27,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       return serve(cmd);
     case 'process':
       return runProcess(cmd);
+    case 'models': {
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        return await runModels(cmd.argv, {
+          dataDir: defaultDataDir({}),
+          say: (line) => process.stderr.write(`${line}\n`),
+          out: (line) => process.stdout.write(`${line}\n`),
+          signal: controller.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    }
   }
 }
 

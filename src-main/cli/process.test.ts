@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importModel } from '../models';
 import { freePort } from '../testing/ports';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../testing/media';
 
@@ -88,6 +89,34 @@ describe('liveslice process: arguments', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/bad\.srt:6: the cue ends/);
   });
+
+  it('spots trigger phrases straight from the audio when the KWS model is installed', async () => {
+    const kws = '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
+    if (
+      !existsSync(join(kws, 'tokens.txt')) ||
+      !existsSync(join(__dirname, '..', '..', 'out', 'main', 'kws-worker.js'))
+    ) {
+      console.warn('skipping: the KWS model (../shared/models) or the built worker is absent');
+      return;
+    }
+    const data = join(dir, 'data-kws');
+    await importModel(data, 'kws-zh-wenetspeech-3.3m-mobile', kws);
+    const out = join(dir, 'out-kws');
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'process', join(kws, 'synthetic', 'pos3_s160.wav'), '--out', out, '--data-dir', data],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.stages.keyword_spotting).toBe('on');
+    const words = report.keywords.map((k: { keyword: string }) => k.keyword);
+    expect(words).toContain('最后三分钟');
+    for (const k of report.keywords) {
+      expect(k.at).toBeGreaterThan(0);
+      expect(k.at).toBeLessThan(report.ingest.mediaTimeS + 1.5);
+    }
+  }, 60_000);
 
   it('stops at --duration on a realtime replay', () => {
     const out = join(dir, 'out2');

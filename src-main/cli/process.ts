@@ -51,6 +51,7 @@ export async function runProcess(
   try {
     engine = createEngine({ dataDir, logger, transport: 'websocket' });
     const eng = engine;
+    await eng.ready;
     let session;
     if (opts.transcript !== null && !existsSync(opts.transcript)) {
       say(`liveslice: cannot open the transcript ${opts.transcript}: no such file`);
@@ -99,6 +100,7 @@ export async function runProcess(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
 
+    await eng.keywords.endSession(session.id);
     const status = eng.ingest.status(session.id);
     const media = eng.ingest.media(session.id);
     const lines = eng.store.transcript
@@ -123,8 +125,12 @@ export async function runProcess(
         runs: status.runs,
         markers: media.markers.map(({ sessionId: _s, ...m }) => m),
       },
+      keywords: eng.keywords.hits(session.id),
       stages: {
         ingest: 'done',
+        keyword_spotting: eng.keywords.status().enabled
+          ? 'on'
+          : `off: ${eng.keywords.status().reason ?? ''}`,
         transcription:
           opts.transcript === null
             ? 'skipped: no recognizer installed and no --transcript'

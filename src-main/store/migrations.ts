@@ -105,4 +105,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX utterances_time ON utterances (session_id, start);
     `,
   },
+  {
+    version: 4,
+    name: 'keyword hits',
+    sql: `
+      CREATE TABLE keyword_hits (
+        id         INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        keyword    TEXT NOT NULL,
+        at         REAL NOT NULL,
+        source     TEXT NOT NULL DEFAULT 'kws'
+      ) STRICT;
+      CREATE INDEX keyword_hits_session ON keyword_hits (session_id, at);
+    `,
+  },
 ];

@@ -53,6 +53,7 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'session.marker': event('session.marker'),
       'transcript.utterance': event('transcript.utterance'),
       'transcript.partial': event('transcript.partial'),
+      'asr.keyword': event('asr.keyword'),
     },
   };
   const emit = (name: string, payload: unknown) => {
