@@ -73,6 +73,8 @@ export function createEngine(opts: EngineOptions): Engine {
     store,
     bus,
     ingest,
+    keywords,
+    dataDir,
     appInfo: () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -109,7 +111,11 @@ export function createEngine(opts: EngineOptions): Engine {
 
 /** The built keyword worker (out/main/kws-worker.js), wherever this bundle chunk sits. */
 function kwsWorkerPath(): string | null {
-  const candidates = [join(__dirname, 'kws-worker.js'), join(__dirname, '..', 'kws-worker.js')];
+  const candidates = [
+    join(__dirname, 'kws-worker.js'), // out/main
+    join(__dirname, '..', 'kws-worker.js'), // out/main/chunks
+    join(__dirname, '..', 'out', 'main', 'kws-worker.js'), // running from source (tests, dev)
+  ];
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 

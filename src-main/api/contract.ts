@@ -269,6 +269,33 @@ export const Utterance = z.strictObject({
 });
 export type Utterance = z.infer<typeof Utterance>;
 
+// ---------- models ----------
+
+export const ModelId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,100}$/, 'a model id is lowercase letters, digits, . _ -');
+
+export const ModelInfo = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['kws', 'streaming-transducer', 'offline-sensevoice', 'vad']),
+  languages: z.array(z.string()),
+  bytes: z.number(),
+  license: z.string(),
+  /** A licence caveat the operator must see (e.g. non-commercial training data). */
+  caveat: z.string().nullable(),
+  state: z.enum(['installed', 'missing', 'corrupt']),
+  /** What is wrong, file by file, when not installed. */
+  problem: z.string().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const AsrStatus = z.strictObject({
+  keywordSpotting: z.strictObject({ enabled: z.boolean(), reason: z.string().nullable() }),
+  recognizer: z.strictObject({ enabled: z.boolean(), reason: z.string().nullable() }),
+});
+export type AsrStatus = z.infer<typeof AsrStatus>;
+
 const Empty = z.strictObject({});
 
 // ---------- the contract ----------
@@ -333,6 +360,20 @@ export const methods = {
     }),
     output: z.strictObject({ utterances: z.array(Utterance) }),
   },
+  /** Supported models and whether each is installed and intact. */
+  'models.list': { input: Empty, output: z.array(ModelInfo) },
+  /** Installs a model from a directory on this machine, verifying every file first. */
+  'models.import': {
+    input: z.strictObject({ id: ModelId.optional(), dir: z.string().min(1).max(4096) }),
+    output: z.array(ModelInfo),
+  },
+  /** Downloads a model (explicit user action; resumable; verified). Progress: models.progress. */
+  'models.pull': {
+    input: z.strictObject({ id: ModelId, mirror: z.enum(['cn', 'global']).optional() }),
+    output: z.array(ModelInfo),
+  },
+  /** What the speech stages can do right now, and why not. */
+  'asr.status': { input: Empty, output: AsrStatus },
   'storage.usage': { input: Empty, output: StorageUsage },
   /** Applies the retention policy now; returns what is left. */
   'storage.prune': { input: Empty, output: StorageUsage },
@@ -357,6 +398,13 @@ export const events = {
     keyword: z.string(),
     /** Media time at which it fired (0.3–0.8 s after the phrase ended). */
     at: z.number(),
+  }),
+  /** Download progress of models.pull. */
+  'models.progress': z.strictObject({
+    id: z.string(),
+    file: z.string(),
+    received: z.number(),
+    total: z.number().nullable(),
   }),
   /** A recognizer's partial (interim) text for the utterance in progress. */
   'transcript.partial': z.strictObject({

@@ -2,7 +2,9 @@
 import { ApiError, type AppInfo, type SessionSource } from './contract';
 import type { Handlers } from './dispatch';
 import type { EventBus } from './events';
+import type { KeywordService } from '../asr/keyword-service';
 import type { IngestManager } from '../ingest/manager';
+import { listModels, importModelFrom, pullModelWithProgress } from '../models/api';
 import type { Store } from '../store';
 
 export interface HandlerDeps {
@@ -10,11 +12,20 @@ export interface HandlerDeps {
   bus: EventBus;
   appInfo: () => AppInfo;
   ingest: IngestManager;
+  keywords: KeywordService;
+  dataDir: string;
 }
 
 const NO_SOURCE: SessionSource = { kind: 'none', uri: null };
 
-export function createHandlers({ store, bus, appInfo, ingest }: HandlerDeps): Handlers {
+export function createHandlers({
+  store,
+  bus,
+  appInfo,
+  ingest,
+  keywords,
+  dataDir,
+}: HandlerDeps): Handlers {
   return {
     'app.info': () => appInfo(),
     'settings.get': () => store.settings.getAll(),
@@ -53,6 +64,27 @@ export function createHandlers({ store, bus, appInfo, ingest }: HandlerDeps): Ha
     'sessions.media': ({ id }) => ingest.media(id),
     'sessions.loudness': ({ id, fromS, toS, maxPoints }) => ({
       frames: ingest.loudness(id, fromS, toS, maxPoints),
+    }),
+    'models.list': () => listModels(dataDir),
+    'models.import': async ({ id, dir }) => {
+      const list = await importModelFrom(dataDir, dir, id);
+      await keywords.init();
+      return list;
+    },
+    'models.pull': async ({ id, mirror }) => {
+      const list = await pullModelWithProgress(dataDir, id, mirror, (p) =>
+        bus.emit('models.progress', p),
+      );
+      await keywords.init();
+      return list;
+    },
+    'asr.status': () => ({
+      keywordSpotting: keywords.status(),
+      recognizer: {
+        enabled: false,
+        reason:
+          'Full speech recognition (streaming zipformer, SenseVoice) is not built into this version yet',
+      },
     }),
     'storage.usage': () => ingest.storageUsage(),
     'storage.prune': () => ingest.prune(),
