@@ -23,6 +23,10 @@ export interface KwsHostOptions {
 }
 
 const REPLAY_SECONDS = 10;
+/** The KWS model decodes 0.32 s chunks: a replay must start on that grid, or the hits change. */
+const CHUNK_SECONDS = 0.32;
+/** Re-decode at least this much already-processed audio, to rebuild the model's left context. */
+const WARMUP_SECONDS = 1.0;
 
 export class KwsHost {
   private child: ChildProcess | null = null;
@@ -30,8 +34,14 @@ export class KwsHost {
   private closed = false;
   private backoffMs = 200;
   private pending: Array<{ samples: Int16Array; mediaTime: number }> = [];
-  /** Sent but not yet confirmed processed: replayed if the worker dies. */
-  private inflight: Array<{ samples: Int16Array; mediaTime: number }> = [];
+  /** Audio sent and not yet safely behind the worker: the replay source if it dies. */
+  private history: Array<{ samples: Int16Array; mediaTime: number }> = [];
+  private historySamples = 0;
+  /** Media time of the stream's first sample: the model's 0.32 s chunk grid starts here. */
+  private origin: number | null = null;
+  private confirmedUpTo = -Infinity;
+  /** Hits up to here were reported by a worker that has since died: not again. */
+  private suppressUntil = -Infinity;
   private deathsBeforeReady = 0;
   private pendingSamples = 0;
   restarts = 0;
@@ -57,9 +67,9 @@ export class KwsHost {
 
   push(samples: Int16Array, mediaTime: number): void {
     if (this.closed) return;
+    this.origin ??= mediaTime;
     if (this.ready && this.child?.connected) {
-      this.inflight.push({ samples, mediaTime });
-      this.send({ type: 'audio', samples, mediaTime });
+      this.sendAudio({ samples, mediaTime });
       return;
     }
     this.pending.push({ samples, mediaTime });
@@ -123,10 +133,7 @@ export class KwsHost {
       if (this.child === child) this.child = null;
       const wasReady = this.ready;
       this.ready = false;
-      // Audio it had not confirmed goes first in line for the next worker.
-      this.pending = [...this.inflight, ...this.pending];
-      this.pendingSamples = this.pending.reduce((n, p) => n + p.samples.length, 0);
-      this.inflight = [];
+      this.prepareReplay();
       if (this.closed) return;
       if (!wasReady && ++this.deathsBeforeReady >= 2) {
         this.closed = true;
@@ -162,23 +169,17 @@ export class KwsHost {
         this.ready = true;
         this.deathsBeforeReady = 0;
         this.backoffMs = 200;
-        for (const p of this.pending.splice(0)) {
-          this.inflight.push(p);
-          this.send({ type: 'audio', ...p });
-        }
+        for (const p of this.pending.splice(0)) this.sendAudio(p);
         this.pendingSamples = 0;
         // Pings lost with a dead worker are asked again, after the replayed audio.
         for (const id of this.pings.keys()) this.send({ type: 'ping', id });
         this.resolveFirst();
         return;
       case 'processed':
-        while (this.inflight.length) {
-          const first = this.inflight[0]!;
-          if (first.mediaTime + first.samples.length / 16000 > m.upTo + 1e-6) break;
-          this.inflight.shift();
-        }
+        this.confirmedUpTo = Math.max(this.confirmedUpTo, m.upTo);
         return;
       case 'keyword':
+        if (m.at <= this.suppressUntil) return;
         this.opts.onKeyword({ keyword: m.keyword, at: m.at });
         return;
       case 'error':
@@ -196,6 +197,57 @@ export class KwsHost {
       case 'log':
         return;
     }
+  }
+
+  private sendAudio(chunk: { samples: Int16Array; mediaTime: number }): void {
+    this.history.push(chunk);
+    this.historySamples += chunk.samples.length;
+    // Keep everything the worker has not confirmed, plus enough confirmed audio for a warm-up.
+    const keepFrom = this.confirmedUpTo - WARMUP_SECONDS - 2 * CHUNK_SECONDS;
+    while (this.history.length > 1) {
+      const first = this.history[0]!;
+      if (first.mediaTime + first.samples.length / 16000 >= keepFrom) break;
+      this.historySamples -= first.samples.length;
+      this.history.shift();
+    }
+    this.send({ type: 'audio', ...chunk });
+  }
+
+  /**
+   * After a crash: replay from a point on the stream's 0.32 s grid, at least WARMUP_SECONDS
+   * before the last audio the dead worker confirmed, through everything not yet confirmed.
+   */
+  private prepareReplay(): void {
+    const all = [...this.history, ...this.pending];
+    this.history = [];
+    this.historySamples = 0;
+    if (all.length === 0 || this.origin === null) {
+      this.pending = [];
+      this.pendingSamples = 0;
+      return;
+    }
+    const oldest = all[0]!.mediaTime;
+    const origin = this.origin;
+    const target = Math.max(oldest, this.confirmedUpTo - WARMUP_SECONDS);
+    let k = Math.floor((target - origin) / CHUNK_SECONDS + 1e-9);
+    if (origin + k * CHUNK_SECONDS < oldest - 1e-9)
+      k = Math.ceil((oldest - origin) / CHUNK_SECONDS - 1e-9);
+    const from = origin + k * CHUNK_SECONDS;
+    const replay: Array<{ samples: Int16Array; mediaTime: number }> = [];
+    for (const c of all) {
+      const end = c.mediaTime + c.samples.length / 16000;
+      if (end <= from + 1e-9) continue;
+      const skip = Math.max(0, Math.round((from - c.mediaTime) * 16000));
+      replay.push(
+        skip > 0 ? { samples: c.samples.subarray(skip), mediaTime: c.mediaTime + skip / 16000 } : c,
+      );
+    }
+    if (from > oldest + 1e-9 && this.confirmedUpTo === -Infinity) {
+      this.droppedSeconds += from - oldest;
+    }
+    this.suppressUntil = Math.max(this.suppressUntil, this.confirmedUpTo);
+    this.pending = replay;
+    this.pendingSamples = replay.reduce((n, p) => n + p.samples.length, 0);
   }
 
   private send(m: ToWorker): void {
