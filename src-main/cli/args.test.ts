@@ -51,6 +51,7 @@ describe('parseCli', () => {
         realtime: false,
         durationS: null,
         transcript: null,
+        asr: null,
         dataDir: null,
         logLevel: 'warn',
       },
@@ -64,6 +65,7 @@ describe('parseCli', () => {
         realtime: true,
         durationS: 12.5,
         transcript: null,
+        asr: null,
         dataDir: null,
         logLevel: 'warn',
       },
@@ -94,8 +96,8 @@ describe('parseCli', () => {
       /--duration must be a positive number/,
     ],
     [
-      ['process', 'a.mp4', '--out', 'o', '--asr', 'zipformer'],
-      /--asr is not available in this version yet/,
+      ['process', 'a.mp4', '--out', 'o', '--publish', 'douyin'],
+      /--publish is not available in this version yet/,
     ],
   ])('%j → a one-line error', (argv, pattern) => {
     const r = parseCli(argv);

@@ -22,6 +22,8 @@ export type Command =
       durationS: number | null;
       /** A WebVTT/SRT file whose cues are the transcript. */
       transcript: string | null;
+      /** A model id the user asks for (verified; exit 4 when missing or invalid). */
+      asr: string | null;
       dataDir: string | null;
       logLevel: LogLevel;
     }
@@ -33,7 +35,6 @@ export const COMMANDS = ['serve', 'process', 'models'] as const;
 
 /** Flags of the shared `process` contract whose stages are not built yet. */
 const NOT_YET: Record<string, string> = {
-  asr: 'recognizer selection (--asr) arrives with the transcription stage',
   publish: 'publish targets (--publish) arrive with the review/publish stage',
   config: 'pipeline config files (--config) arrive with the detection stage',
 };
@@ -42,7 +43,7 @@ export const USAGE = `liveslice — live-stream highlights, transcribed, detecte
 
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
-  liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt]
+  liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt] [--asr MODEL]
   liveslice models list | verify [ID] | pull ID [--mirror cn|global] | import [ID] DIR
   liveslice --help | --version
 
@@ -178,6 +179,7 @@ function parseProcess(rest: readonly string[]): Command {
     realtime: values['realtime'] === true,
     durationS,
     transcript: typeof values['transcript'] === 'string' ? values['transcript'] : null,
+    asr: typeof values['asr'] === 'string' ? values['asr'] : null,
     ...common,
   };
 }

@@ -118,6 +118,19 @@ describe('liveslice process: arguments', () => {
     }
   }, 60_000);
 
+  it.each([
+    [
+      'streaming-zipformer-small-bilingual-zh-en-2023-02-16-mobile',
+      /not installed.*models (pull|import)/,
+    ],
+    ['no-such-model', /no such model/],
+  ])('exits 4 with one line when --asr %s is missing or invalid', (id, msg) => {
+    const r = cli(['process', clip, '--out', join(dir, 'o-asr'), '--asr', id]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(msg);
+  });
+
   it('stops at --duration on a realtime replay', () => {
     const out = join(dir, 'out2');
     const r = cli(['process', clip, '--out', out, '--realtime', '--duration', '1.5']);

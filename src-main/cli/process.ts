@@ -10,9 +10,11 @@ import { defaultDataDir, ensureDataDir } from '../config/paths';
 import { createEngine, type Engine } from '../engine';
 import { classifyInput, InputError } from '../ingest/args';
 import { createLogger } from '../log/logger';
+import { findModel, getManifest, ModelError, requireVerifiedModel } from '../models';
 import type { ProcessCommand } from './args';
 
 export const EXIT_INPUT = 3;
+export const EXIT_MODEL = 4;
 
 export type ProcessOptions = Omit<ProcessCommand, 'kind'>;
 
@@ -46,6 +48,23 @@ export async function runProcess(
     say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+  let recognizerNote: string | null = null;
+  if (opts.asr !== null) {
+    const entry = findModel(opts.asr, getManifest());
+    if (!entry) {
+      say(`liveslice: --asr ${opts.asr}: no such model (see liveslice models list)`);
+      return EXIT_MODEL;
+    }
+    try {
+      await requireVerifiedModel(dataDir, opts.asr);
+    } catch (err) {
+      say(`liveslice: --asr ${opts.asr}: ${err instanceof ModelError ? err.message : String(err)}`);
+      return EXIT_MODEL;
+    }
+    if (entry.kind !== 'kws') {
+      recognizerNote = `${opts.asr} is installed and verified, but running a full recognizer is not built into this version yet`;
+    }
+  }
   const logger = createLogger({ dir: join(dataDir, 'logs'), level: opts.logLevel, console: true });
   let engine: Engine | null = null;
   try {
@@ -73,7 +92,8 @@ export async function runProcess(
       }
       throw err;
     }
-    if (opts.transcript === null) {
+    if (recognizerNote) say(`liveslice: transcription skipped: ${recognizerNote}`);
+    else if (opts.transcript === null) {
       say(
         'liveslice: transcription skipped: no speech recognizer is installed and no --transcript was given ' +
           '(give a .vtt/.srt with --transcript; on-device recognizers arrive with the model manager)',
