@@ -42,6 +42,10 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'sessions.media': method('sessions.media'),
       'sessions.loudness': method('sessions.loudness'),
       'transcript.list': method('transcript.list'),
+      'models.list': method('models.list'),
+      'models.import': method('models.import'),
+      'models.pull': method('models.pull'),
+      'asr.status': method('asr.status'),
       'storage.usage': method('storage.usage'),
       'storage.prune': method('storage.prune'),
     },
@@ -54,6 +58,7 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'transcript.utterance': event('transcript.utterance'),
       'transcript.partial': event('transcript.partial'),
       'asr.keyword': event('asr.keyword'),
+      'models.progress': event('models.progress'),
     },
   };
   const emit = (name: string, payload: unknown) => {

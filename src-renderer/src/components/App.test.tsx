@@ -8,8 +8,11 @@ import {
   ApiError,
   SETTING_DEFAULTS,
   type AppInfo,
+  type AsrStatus,
   type IngestEndpoints,
   type IngestStatus,
+  type MethodName,
+  type ModelInfo,
   type Session,
   type SessionMedia,
   type Settings,
@@ -114,16 +117,76 @@ const storage: StorageUsage = {
   retentionGB: null,
 };
 
+/** A dictionary string as it appears in the static HTML. */
+const html$ = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const models: ModelInfo[] = [
+  {
+    id: 'kws-zh',
+    name: 'Keyword spotter (zh)',
+    kind: 'kws',
+    languages: ['zh'],
+    bytes: 3_300_000,
+    license: 'Apache-2.0',
+    caveat: null,
+    state: 'missing',
+    problem: 'encoder.onnx is missing',
+  },
+  {
+    id: 'sensevoice',
+    name: 'SenseVoice Small',
+    kind: 'offline-sensevoice',
+    languages: ['zh', 'en', 'yue'],
+    bytes: 240_000_000,
+    license: 'FunASR Model License',
+    caveat: 'Trained on data that restricts commercial use.',
+    state: 'installed',
+    problem: null,
+  },
+  {
+    id: 'vad',
+    name: 'Silero VAD',
+    kind: 'vad',
+    languages: [],
+    bytes: 600_000,
+    license: 'MIT',
+    caveat: null,
+    state: 'corrupt',
+    problem: 'silero_vad.onnx: sha256 mismatch',
+  },
+];
+
+const asrOff: AsrStatus = {
+  keywordSpotting: { enabled: false, reason: 'the keyword model is not installed' },
+  recognizer: { enabled: true, reason: null },
+};
+
+/** What the fake engine answers (everything else is unavailable). */
+const replies: Partial<Record<MethodName, () => unknown>> = {
+  'models.list': () => models,
+  'asr.status': () => asrOff,
+  'models.pull': () => models,
+  'models.import': () => models,
+};
+
 function render(opts: {
   connection: ConnectionState;
   language?: Settings['ui.language'];
   endpoints?: boolean;
   live?: boolean;
   transcript?: { utterances: Utterance[]; partial?: { start: number; text: string } };
+  speech?: boolean;
+  keywords?: Array<{ keyword: string; at: number }>;
 }) {
   const client: RendererClient = {
     transport: 'websocket',
-    call: () => Promise.reject(new ApiError('unavailable', 'not in this test')),
+    call: (method) => {
+      const reply = replies[method];
+      return reply
+        ? Promise.resolve(reply() as never)
+        : Promise.reject(new ApiError('unavailable', 'not in this test'));
+    },
     subscribe: () => () => undefined,
     getState: () => opts.connection,
     onStateChange: () => () => undefined,
@@ -155,6 +218,13 @@ function render(opts: {
     s.addUtterances(liveSession.id, opts.transcript.utterances);
     s.endTranscriptLoad(liveSession.id, null);
     if (opts.transcript.partial) s.setPartial(liveSession.id, opts.transcript.partial);
+  }
+  if (opts.speech) {
+    store.getState().setModels(models);
+    store.getState().setAsrStatus(asrOff);
+  }
+  for (const k of opts.keywords ?? []) {
+    store.getState().addKeyword({ sessionId: liveSession.id, ...k });
   }
   // Server rendering reads zustand's initial state; point it at the seeded state.
   const seeded = { ...store, getInitialState: store.getState };
@@ -245,7 +315,7 @@ describe('App frame', () => {
       transcript: { utterances: [] },
     });
     expect(html).toContain('data-testid="transcript-empty" data-reason="none-yet"');
-    expect(html).toContain(en['transcript.emptyHint']);
+    expect(html).toContain(html$(en['transcript.emptyHint']));
     expect(
       render({
         connection: 'connected',
@@ -253,7 +323,7 @@ describe('App frame', () => {
         live: true,
         transcript: { utterances: [] },
       }),
-    ).toContain(zhCN['transcript.emptyHint']);
+    ).toContain(html$(zhCN['transcript.emptyHint']));
   });
 
   it('the transcript pane shows the newest lines (virtualized), escaped, with the partial', () => {
@@ -304,5 +374,91 @@ describe('App frame', () => {
     const html = render({ connection: 'disconnected' });
     expect(html).toContain(en['monitor.unavailable']);
     expect(html).toContain(en['sessions.unavailable']);
+  });
+
+  it('the monitor lists the speech models with state, caveat, problem and actions', () => {
+    const html = render({ connection: 'connected', language: 'en', speech: true });
+    expect(html).toContain('data-testid="models-section"');
+    expect(html).toMatch(/data-testid="asr-kws" data-enabled="false"[^>]*>Off: the keyword model/);
+    expect(html).toMatch(/data-testid="asr-recognizer" data-enabled="true"[^>]*>On</);
+    const rows = html.match(/data-testid="model-row"[^>]*/g) ?? [];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('data-state="missing"');
+    expect(rows[1]).toContain('data-state="installed"');
+    expect(rows[2]).toContain('data-state="corrupt"');
+    expect(html).toContain('>Keyword spotter (zh)<');
+    expect(html).toContain('>3.30 MB<');
+    expect(html).toContain('>zh, en, yue<');
+    expect(html).toContain('>FunASR Model License<');
+    expect(html).toMatch(
+      /data-testid="model-caveat"[^>]*>Licence note: Trained on data that restricts commercial use\.</,
+    );
+    expect(html).toContain('What is wrong: silero_vad.onnx: sha256 mismatch');
+    // Actions only for models that are not installed.
+    expect(html.match(/data-testid="model-download"/g)).toHaveLength(2);
+    expect(html.match(/data-testid="model-import-dir"/g)).toHaveLength(2);
+    expect(html.match(/data-testid="model-import"/g)).toHaveLength(2);
+    expect(html).toContain(en['models.importOpen']);
+    expect(html).toMatch(/<option value="cn">中国大陆镜像/);
+    expect(html).not.toContain('data-testid="model-error"');
+  });
+
+  it('the speech section speaks zh-CN and defaults to the mainland mirror', () => {
+    const html = render({ connection: 'connected', language: 'zh-CN', speech: true });
+    expect(html).toContain(html$(zhCN['speech.heading']));
+    expect(html).toContain(zhCN['speech.kws']);
+    expect(html).toContain(zhCN['models.download']);
+    expect(html).toContain(zhCN['models.importOpen']);
+    expect(html).toContain('>已损坏<');
+    expect(html).toMatch(/<option value="cn" selected="">/);
+  });
+
+  it('the speech section says when the models are still loading', () => {
+    const html = render({ connection: 'connected', language: 'en' });
+    expect(html).toContain('data-testid="models-section"');
+    expect(html).toContain(en['models.loading']);
+    expect(html).toContain(en['speech.statusLoading']);
+  });
+
+  it('an empty transcript explains how to turn on speech features when spotting is off', () => {
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      live: true,
+      speech: true,
+      transcript: { utterances: [] },
+    });
+    expect(html).toContain('data-testid="transcript-speech-off"');
+    expect(html).toContain(html$(en['transcript.speechHint']));
+    expect(html).toContain('Keyword spotting is off: the keyword model is not installed');
+    expect(
+      render({
+        connection: 'connected',
+        language: 'zh-CN',
+        live: true,
+        speech: true,
+        transcript: { utterances: [] },
+      }),
+    ).toContain(html$(zhCN['transcript.speechHint']));
+  });
+
+  it('spotted keywords show as chips above the lines', () => {
+    const html = render({
+      connection: 'connected',
+      language: 'zh-CN',
+      live: true,
+      transcript: { utterances: [] },
+      keywords: [
+        { keyword: '最后三分钟', at: 83.4 },
+        { keyword: '上链接', at: 1 },
+      ],
+    });
+    const chips = html.match(/data-testid="keyword-chip"[^>]*>[^<]*/g) ?? [];
+    expect(chips).toHaveLength(2);
+    expect(chips[0]).toMatch(/>上链接 0:00:01$/);
+    expect(chips[1]).toMatch(/>最后三分钟 0:01:23$/);
+    expect(html.indexOf('data-testid="keyword-chips"')).toBeLessThan(
+      html.indexOf('data-testid="transcript-empty"'),
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { AppInfo } from '../contract';
 import type { Translate } from '../i18n/language';
 import { useAppState, useT } from '../state/context';
+import { SpeechModels } from '../components/SpeechModels';
 import { StorageLine } from '../components/StorageLine';
 import { Pane } from './Pane';
 
@@ -63,6 +64,7 @@ export function MonitorPane() {
         </p>
       )}
       <StorageLine />
+      <SpeechModels />
       <p className="not-built__future">{t('monitor.future')}</p>
     </Pane>
   );

@@ -11,6 +11,7 @@ import {
 import type { Utterance } from '../contract';
 import { formatDuration } from '../live/format';
 import { useAppState, useEngine, useT } from '../state/context';
+import { keywordSeekTime, type KeywordHit } from '../state/keywords';
 import type { Partial as PartialText } from '../state/transcript';
 import {
   foldQuery,
@@ -31,6 +32,7 @@ const OVERSCAN = 12;
 const DEFAULT_VIEWPORT = 320;
 
 const NO_UTTERANCES: readonly Utterance[] = [];
+const NO_KEYWORDS: readonly KeywordHit[] = [];
 
 // Utterances are immutable: fold each line's text once.
 const foldCache = new WeakMap<Utterance, Folded>();
@@ -302,6 +304,40 @@ function Timeline(props: {
   );
 }
 
+/** Keywords spotted in the session (as they arrive); a chip plays from a little before it. */
+function KeywordChips(props: { sessionId: string }) {
+  const t = useT();
+  const { store } = useEngine();
+  const { sessionId } = props;
+  const hits = useAppState((s) => s.keywords[sessionId] ?? NO_KEYWORDS);
+  if (hits.length === 0) return null;
+  return (
+    <div
+      className="keyword-chips"
+      data-testid="keyword-chips"
+      role="group"
+      aria-label={t('keywords.label')}
+    >
+      {hits.map((k) => {
+        const seekTo = keywordSeekTime(k.at);
+        return (
+          <button
+            key={`${k.at}:${k.keyword}`}
+            type="button"
+            className="keyword-chip"
+            data-testid="keyword-chip"
+            data-at={k.at}
+            title={t('keywords.seek', { time: formatDuration(seekTo), keyword: k.keyword })}
+            onClick={() => store.getState().requestSeek(sessionId, seekTo)}
+          >
+            {k.keyword} {formatDuration(k.at)}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
 /** The selected session's transcript: loads it, then shows the timeline or why it is empty. */
 function SessionTranscript(props: { sessionId: string }) {
   const t = useT();
@@ -309,6 +345,7 @@ function SessionTranscript(props: { sessionId: string }) {
   const { sessionId } = props;
   const connected = useAppState((s) => s.connection === 'connected');
   const transcript = useAppState((s) => s.transcripts[sessionId] ?? null);
+  const kws = useAppState((s) => s.asrStatus?.keywordSpotting ?? null);
 
   useEffect(() => {
     if (connected) void actions.loadTranscript(sessionId);
@@ -333,30 +370,56 @@ function SessionTranscript(props: { sessionId: string }) {
     </p>
   );
 
+  const chips = <KeywordChips sessionId={sessionId} />;
   if (utterances.length === 0 && partial === null) {
-    if (error) return errorLine;
-    if (transcript === null || transcript.status === 'loading') {
+    if (error) {
       return (
-        <p className="pane__context" data-testid="transcript-loading">
-          {t('transcript.loading')}
-        </p>
+        <>
+          {chips}
+          {errorLine}
+        </>
       );
     }
+    if (transcript === null || transcript.status === 'loading') {
+      return (
+        <>
+          {chips}
+          <p className="pane__context" data-testid="transcript-loading">
+            {t('transcript.loading')}
+          </p>
+        </>
+      );
+    }
+    const speechOff = kws !== null && !kws.enabled;
     return (
-      <div className="transcript-empty" data-testid="transcript-empty" data-reason="none-yet">
-        <p>{t('transcript.empty')}</p>
-        <p className="hint">{t('transcript.emptyHint')}</p>
-      </div>
+      <>
+        {chips}
+        <div className="transcript-empty" data-testid="transcript-empty" data-reason="none-yet">
+          <p>{t('transcript.empty')}</p>
+          {speechOff && (
+            <div data-testid="transcript-speech-off">
+              {kws.reason !== null && (
+                <p className="hint">{t('transcript.speechOff', { reason: kws.reason })}</p>
+              )}
+              <p className="hint">{t('transcript.speechHint')}</p>
+            </div>
+          )}
+          <p className="hint">{t('transcript.emptyHint')}</p>
+        </div>
+      </>
     );
   }
   return (
-    <Timeline
-      key={sessionId}
-      sessionId={sessionId}
-      utterances={utterances}
-      partial={partial}
-      footer={errorLine}
-    />
+    <>
+      {chips}
+      <Timeline
+        key={sessionId}
+        sessionId={sessionId}
+        utterances={utterances}
+        partial={partial}
+        footer={errorLine}
+      />
+    </>
   );
 }
 

@@ -4,7 +4,9 @@ import {
   type AppInfo,
   type EventName,
   type EventPayload,
+  type AsrStatus,
   type MethodName,
+  type ModelInfo,
   type Session,
   SETTING_DEFAULTS,
   type Settings,
@@ -501,5 +503,103 @@ describe('effective language', () => {
     expect(store.getState().seekRequest).toBe(second);
     store.getState().clearSeek(second?.id ?? -1);
     expect(store.getState().seekRequest).toBeNull();
+  });
+});
+
+const kwsModel = (state: ModelInfo['state']): ModelInfo => ({
+  id: 'kws-zh',
+  name: 'Keyword spotter (zh)',
+  kind: 'kws',
+  languages: ['zh'],
+  bytes: 3_300_000,
+  license: 'Apache-2.0',
+  caveat: null,
+  state,
+  problem: state === 'installed' ? null : 'encoder.onnx is missing',
+});
+const asrOff: AsrStatus = {
+  keywordSpotting: { enabled: false, reason: 'the keyword model is not installed' },
+  recognizer: { enabled: false, reason: 'no recognizer model is installed' },
+};
+const asrOn: AsrStatus = { ...asrOff, keywordSpotting: { enabled: true, reason: null } };
+
+describe('speech & models wiring', () => {
+  it('loads the models and the ASR status on connect; failures stay in place', async () => {
+    const ok = setup({ 'models.list': () => [kwsModel('missing')], 'asr.status': () => asrOff });
+    ok.setState('connected');
+    await settle();
+    expect(ok.store.getState().models).toEqual([kwsModel('missing')]);
+    expect(ok.store.getState().asrStatus).toEqual(asrOff);
+    const bad = setup({});
+    bad.setState('connected');
+    await settle();
+    const s = bad.store.getState();
+    expect(s.models).toBeNull();
+    expect(s.modelsError?.code).toBe('unavailable');
+    expect(s.asrStatusError?.code).toBe('unavailable');
+    expect(s.notices.filter((n) => /^(models|asr)\./.test(n.message))).toEqual([]);
+  });
+
+  it('a pull shows progress, then refreshes the list and the ASR status', async () => {
+    let finish: (v: ModelInfo[]) => void = () => undefined;
+    let asr: AsrStatus = asrOff;
+    const { store, actions, emit, calls } = setup({
+      'models.pull': () => new Promise<ModelInfo[]>((r) => (finish = r)),
+      'asr.status': () => asr,
+    });
+    const pending = actions.pullModel('kws-zh', 'cn');
+    expect(store.getState().pulls['kws-zh']?.running).toBe(true);
+    emit('models.progress', { id: 'kws-zh', file: 'encoder.onnx', received: 30, total: 120 });
+    expect(store.getState().pulls['kws-zh']).toMatchObject({ file: 'encoder.onnx', received: 30 });
+    // A second click while running does not start another download.
+    expect((await actions.pullModel('kws-zh', 'cn')).ok).toBe(false);
+    asr = asrOn;
+    finish([kwsModel('installed')]);
+    expect((await pending).ok).toBe(true);
+    const s = store.getState();
+    expect(s.pulls['kws-zh']).toBeUndefined();
+    expect(s.models).toEqual([kwsModel('installed')]);
+    expect(s.asrStatus).toEqual(asrOn);
+    expect(calls.filter(([m]) => m === 'models.pull')).toEqual([
+      ['models.pull', { id: 'kws-zh', mirror: 'cn' }],
+    ]);
+  });
+
+  it('a failed pull keeps the reason for the row', async () => {
+    const { store, actions } = setup({
+      'models.pull': () => {
+        throw new ApiError('unavailable', 'mirror unreachable');
+      },
+    });
+    const r = await actions.pullModel('kws-zh', 'global');
+    expect(r).toMatchObject({ ok: false, message: 'mirror unreachable' });
+    expect(store.getState().pulls['kws-zh']).toMatchObject({
+      running: false,
+      error: 'mirror unreachable',
+    });
+  });
+
+  it('import passes the id and the trimmed folder, then refreshes', async () => {
+    const { store, actions, calls } = setup({
+      'models.import': () => [kwsModel('installed')],
+      'asr.status': () => asrOn,
+    });
+    const r = await actions.importModel('kws-zh', '  /home/op/models/kws  ');
+    expect(r.ok).toBe(true);
+    expect(calls).toEqual([
+      ['models.import', { id: 'kws-zh', dir: '/home/op/models/kws' }],
+      ['asr.status', {}],
+    ]);
+    expect(store.getState().models).toEqual([kwsModel('installed')]);
+    expect(store.getState().asrStatus).toEqual(asrOn);
+  });
+
+  it('asr.keyword events become chips for their session', () => {
+    const { store, emit } = setup({});
+    emit('asr.keyword', { sessionId: 'sess_aaaaaaaa', keyword: '最后三分钟', at: 83 });
+    emit('asr.keyword', { sessionId: 'sess_aaaaaaaa', keyword: '最后三分钟', at: 83 });
+    expect(store.getState().keywords['sess_aaaaaaaa']).toEqual([
+      { sessionId: 'sess_aaaaaaaa', keyword: '最后三分钟', at: 83 },
+    ]);
   });
 });

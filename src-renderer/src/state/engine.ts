@@ -7,6 +7,7 @@ import type {
   IngestEndpoints,
   IngestSourceInput,
   LoudnessFrame,
+  ModelInfo,
   Session,
   SessionMedia,
   SettingChange,
@@ -63,6 +64,17 @@ export interface EngineActions {
   loadStorage(): Promise<void>;
   /** Applies the retention policy now. */
   pruneStorage(): Promise<Outcome<StorageUsage>>;
+  /** The model list; a failure is kept in the state and shown in place. */
+  loadModels(): Promise<void>;
+  /** What the speech stages can do now; a failure is kept in the state and shown in place. */
+  loadAsrStatus(): Promise<void>;
+  /**
+   * Downloads a model (long-running; progress arrives as models.progress). The pull's state and
+   * failure are kept per model in the state; on success the list and the ASR status are read again.
+   */
+  pullModel(id: string, mirror: 'global' | 'cn'): Promise<Outcome<ModelInfo[]>>;
+  /** Installs a model from a directory on the engine's machine; then reads the ASR status again. */
+  importModel(id: string | null, dir: string): Promise<Outcome<ModelInfo[]>>;
   /** Stops listening to the client. */
   detach(): void;
 }
@@ -115,6 +127,18 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     else state().setStorageError({ message: r.message, code: r.code });
   };
 
+  const loadModels = async (): Promise<void> => {
+    const r = await outcome(() => client.call('models.list', {}));
+    if (r.ok) state().setModels(r.value);
+    else state().setModelsError({ message: r.message, code: r.code });
+  };
+
+  const loadAsrStatus = async (): Promise<void> => {
+    const r = await outcome(() => client.call('asr.status', {}));
+    if (r.ok) state().setAsrStatus(r.value);
+    else state().setAsrStatusError({ message: r.message, code: r.code });
+  };
+
   const refresh = async (): Promise<void> => {
     await Promise.all([
       attempt('action.loadInfo', () => client.call('app.info', {}), state().setAppInfo),
@@ -126,6 +150,8 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       ),
       loadEndpoints(),
       loadStorage(),
+      loadModels(),
+      loadAsrStatus(),
     ]);
   };
 
@@ -174,6 +200,8 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     client.subscribe('transcript.partial', (p) =>
       state().setPartial(p.sessionId, { start: p.start, text: p.text }),
     ),
+    client.subscribe('models.progress', (p) => state().applyModelProgress(p)),
+    client.subscribe('asr.keyword', (hit) => state().addKeyword(hit)),
     client.onStateChange((connection) => {
       state().setConnection(connection);
       if (connection === 'connected') void refresh();
@@ -274,6 +302,36 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     async pruneStorage() {
       const r = await outcome(() => client.call('storage.prune', {}));
       if (r.ok) state().setStorage(r.value);
+      return r;
+    },
+
+    loadModels,
+
+    loadAsrStatus,
+
+    async pullModel(id, mirror) {
+      if (state().pulls[id]?.running) {
+        return { ok: false, message: `${id} is already downloading`, code: 'bad_request' };
+      }
+      state().beginPull(id);
+      const r = await outcome(() => client.call('models.pull', { id, mirror }));
+      state().endPull(id, r.ok ? null : r.message);
+      if (r.ok) {
+        state().setModels(r.value);
+        await loadAsrStatus();
+      }
+      return r;
+    },
+
+    async importModel(id, dir) {
+      const path = dir.trim();
+      const r = await outcome(() =>
+        client.call('models.import', { dir: path, ...(id !== null ? { id } : {}) }),
+      );
+      if (r.ok) {
+        state().setModels(r.value);
+        await loadAsrStatus();
+      }
       return r;
     },
 

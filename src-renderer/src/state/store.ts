@@ -1,15 +1,17 @@
 /**
  * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
- * storage) are fed by engine results and events (see engine.ts); the rest is view state (notices,
- * help overlay, the mounted player).
+ * storage, transcripts, speech & models) are fed by engine results and events (see engine.ts); the
+ * rest is view state (notices, help overlay, the mounted player).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type {
   AppInfo,
+  AsrStatus,
   ErrorCode,
   IngestEndpoints,
   IngestStatus,
   LoudnessFrame,
+  ModelInfo,
   Session,
   SessionMarker,
   SessionMedia,
@@ -21,6 +23,8 @@ import type { ConnectionState } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { LoudnessRing } from '../live/loudnessRing';
 import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
+import { addKeyword, type KeywordHit, type Keywords } from './keywords';
+import { applyProgress, beginPull, endPull, type ModelProgress, type Pulls } from './models';
 import {
   addUtterances,
   beginLoad,
@@ -127,6 +131,27 @@ export interface TranscriptSlice {
   setPartial(sessionId: string, partial: PartialText): void;
 }
 
+export interface SpeechSlice {
+  /** Supported models and their state (models.list); null until loaded. */
+  models: readonly ModelInfo[] | null;
+  modelsError: LoadError | null;
+  /** What keyword spotting and the recognizer can do now (asr.status); null until loaded. */
+  asrStatus: AsrStatus | null;
+  asrStatusError: LoadError | null;
+  /** Downloads started from this window, per model id (see models.ts). */
+  pulls: Pulls;
+  /** Spotted keywords per session, only those that arrived (see keywords.ts). */
+  keywords: Keywords;
+  setModels(models: readonly ModelInfo[]): void;
+  setModelsError(error: LoadError | null): void;
+  setAsrStatus(status: AsrStatus): void;
+  setAsrStatusError(error: LoadError | null): void;
+  beginPull(id: string): void;
+  applyModelProgress(progress: ModelProgress): void;
+  endPull(id: string, error: string | null): void;
+  addKeyword(hit: KeywordHit): void;
+}
+
 /** A request to move the live player to a media time (the player consumes it). */
 export interface SeekRequest {
   sessionId: string;
@@ -158,6 +183,7 @@ export type AppState = ConnectionSlice &
   IngestSlice &
   StorageSlice &
   TranscriptSlice &
+  SpeechSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -279,6 +305,34 @@ const transcriptSlice: Slice<TranscriptSlice> = (set) => {
   };
 };
 
+const speechSlice: Slice<SpeechSlice> = (set) => {
+  const updatePulls = (f: (p: Pulls) => Pulls) =>
+    set((s) => {
+      const next = f(s.pulls);
+      return next === s.pulls ? {} : { pulls: next };
+    });
+  return {
+    models: null,
+    modelsError: null,
+    asrStatus: null,
+    asrStatusError: null,
+    pulls: {},
+    keywords: {},
+    setModels: (models) => set({ models, modelsError: null }),
+    setModelsError: (modelsError) => set({ modelsError }),
+    setAsrStatus: (asrStatus) => set({ asrStatus, asrStatusError: null }),
+    setAsrStatusError: (asrStatusError) => set({ asrStatusError }),
+    beginPull: (id) => updatePulls((p) => beginPull(p, id)),
+    applyModelProgress: (progress) => updatePulls((p) => applyProgress(p, progress)),
+    endPull: (id, error) => updatePulls((p) => endPull(p, id, error)),
+    addKeyword: (hit) =>
+      set((s) => {
+        const next = addKeyword(s.keywords, hit);
+        return next === s.keywords ? {} : { keywords: next };
+      }),
+  };
+};
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => {
@@ -312,6 +366,7 @@ export function createAppStore(init: StoreInit): AppStore {
     ...ingestSlice(...a),
     ...storageSlice(...a),
     ...transcriptSlice(...a),
+    ...speechSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }
