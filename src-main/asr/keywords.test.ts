@@ -9,8 +9,9 @@ import {
   readTokens,
   syllableTokens,
 } from './keywords';
+import { KWS_MODEL_DIR } from '../testing/shared';
 
-const KWS_DIR = '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
+const KWS_DIR = KWS_MODEL_DIR;
 const MODEL_DIR =
   process.env['LIVESLICE_KWS_DIR'] ??
   (existsSync(KWS_DIR)

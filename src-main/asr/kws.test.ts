@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { keywordLines, readTokens } from './keywords';
 import { type KeywordHit, KwsHost } from './kws-host';
 import { readWavFile } from './wav';
+import { KWS_MODEL_DIR } from '../testing/shared';
 
-const MODEL_DIR =
-  '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
+const MODEL_DIR = KWS_MODEL_DIR;
 const FALLBACK = join(
   __dirname,
   '../../../shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../models';
 import { freePort } from '../testing/ports';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../testing/media';
+import { KWS_MODEL_DIR } from '../testing/shared';
 
 const BIN = join(__dirname, 'bin.cjs');
 const BUILT = join(__dirname, '..', '..', 'out', 'main', 'cli.js');
@@ -91,7 +92,7 @@ describe('liveslice process: arguments', () => {
   });
 
   it('spots trigger phrases straight from the audio when the KWS model is installed', async () => {
-    const kws = '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
+    const kws = KWS_MODEL_DIR;
     if (
       !existsSync(join(kws, 'tokens.txt')) ||
       !existsSync(join(__dirname, '..', '..', 'out', 'main', 'kws-worker.js'))

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import { createEngine, type Engine } from '../engine';
 import { createLogger } from '../log/logger';
+import { KWS_MODEL_DIR } from '../testing/shared';
 
-const KWS = '/work/shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile';
+const KWS = KWS_MODEL_DIR;
 let dir: string;
 let engine: Engine;
 beforeEach(async () => {
