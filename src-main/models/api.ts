@@ -14,7 +14,9 @@ export async function listModels(dataDir: string): Promise<ModelInfo[]> {
     license: s.model.license.spdx,
     caveat: s.model.license.caveat ?? null,
     state: s.state,
-    problem: s.issues.length ? s.issues.map((i) => `${i.file}: ${i.message}`).join('; ') : null,
+    // "Missing" needs no file list (the state says it); a corrupt model names what is wrong.
+    problem:
+      s.state === 'corrupt' ? s.issues.map((i) => `${i.file}: ${i.message}`).join('; ') : null,
   }));
 }
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { IngestState, IngestStatus, Session } from '../contract';
+import { en, type MessageKey } from '../i18n/en';
 import { useEngine, useT } from '../state/context';
 import { formatBitrate, formatBytes, formatDuration, formatFps, formatLag } from './format';
 
@@ -68,7 +69,7 @@ export function IngestStatusBar(props: { session: Session; status: IngestStatus 
             data-testid="ingest-message"
             data-code={status.code ?? undefined}
           >
-            {status.message}
+            {statusText(status.code, status.message, t)}
           </span>
         )}
         {canStop && (
@@ -129,4 +130,16 @@ export function IngestStatusBar(props: { session: Session; status: IngestStatus 
       )}
     </div>
   );
+}
+
+/** The engine's message in the UI language when its code is a known one; as sent otherwise. */
+export function statusText(
+  code: string | null,
+  message: string,
+  t: (key: MessageKey) => string,
+): string {
+  const key = `ingest.code.${code ?? ''}`;
+  return code !== null && Object.prototype.hasOwnProperty.call(en, key)
+    ? t(key as MessageKey)
+    : message;
 }
