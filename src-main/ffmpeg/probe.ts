@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { isExecutableFile, resolveFfmpeg } from './resolve';
+import { findInDirs, isExecutableFile, pathDirs, resolveFfmpeg } from './resolve';
 import { FfmpegError, runToCompletion } from './run';
 
 export interface MediaProbe {
@@ -73,21 +73,8 @@ function ffprobeOnPath(
   platform: NodeJS.Platform,
   exists: (p: string) => boolean,
 ): string | null {
-  const p = platform === 'win32' ? path.win32 : path.posix;
   const exe = platform === 'win32' ? 'ffprobe.exe' : 'ffprobe';
-  const key =
-    platform === 'win32'
-      ? (Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH')
-      : 'PATH';
-  const dirs = (env[key] ?? '')
-    .split(p.delimiter)
-    .map((d) => (platform === 'win32' ? d.trim().replace(/^"(.*)"$/, '$1') : d))
-    .filter((d) => d.length > 0 && p.isAbsolute(d));
-  for (const dir of dirs) {
-    const candidate = p.join(dir, exe);
-    if (exists(candidate)) return candidate;
-  }
-  return null;
+  return findInDirs(pathDirs(env, platform), exe, platform, exists);
 }
 
 const ffprobeMissing = (detail: string): ProbeError =>

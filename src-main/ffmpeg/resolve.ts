@@ -80,13 +80,29 @@ function envVar(
   return key === undefined ? undefined : env[key];
 }
 
-function pathDirs(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+/** The absolute directories on PATH (Windows: `Path` in any case, quotes removed). */
+export function pathDirs(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
   const p = platform === 'win32' ? path.win32 : path.posix;
   const raw = envVar(env, 'PATH', platform) ?? '';
   return raw
     .split(p.delimiter)
     .map((d) => (platform === 'win32' ? d.trim().replace(/^"(.*)"$/, '$1') : d))
     .filter((d) => d.length > 0 && p.isAbsolute(d)); // relative entries would depend on the cwd
+}
+
+/** The first `dir/name` among dirs that exists (as an executable, by default), or null. */
+export function findInDirs(
+  dirs: readonly string[],
+  name: string,
+  platform: NodeJS.Platform,
+  exists: (p: string) => boolean,
+): string | null {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  for (const dir of dirs) {
+    const candidate = p.join(dir, name);
+    if (exists(candidate)) return candidate;
+  }
+  return null;
 }
 
 function installHint(platform: NodeJS.Platform): string {
@@ -120,12 +136,10 @@ export function resolveFfmpeg(opts: ResolveFfmpegOptions = {}): FfmpegResolution
       !configured.includes('/') && !(platform === 'win32' && configured.includes('\\'));
     if (isBareName && !p.isAbsolute(configured)) {
       // A command name such as "ffmpeg6": look it up on PATH.
-      for (const dir of dirs) {
-        const name =
-          platform === 'win32' && p.extname(configured) === '' ? `${configured}.exe` : configured;
-        const candidate = p.join(dir, name);
-        if (exists(candidate)) return { found: true, path: candidate, source: 'configured' };
-      }
+      const name =
+        platform === 'win32' && p.extname(configured) === '' ? `${configured}.exe` : configured;
+      const hit = findInDirs(dirs, name, platform, exists);
+      if (hit !== null) return { found: true, path: hit, source: 'configured' };
       return {
         found: false,
         message:
@@ -161,10 +175,8 @@ export function resolveFfmpeg(opts: ResolveFfmpegOptions = {}): FfmpegResolution
   }
 
   // 3. The system ffmpeg on PATH.
-  for (const dir of dirs) {
-    const candidate = p.join(dir, exe);
-    if (exists(candidate)) return { found: true, path: candidate, source: 'path' };
-  }
+  const onPath = findInDirs(dirs, exe, platform, exists);
+  if (onPath !== null) return { found: true, path: onPath, source: 'path' };
   const pathNote =
     dirs.length > 0
       ? `"${exe}" is not in any PATH directory (${dirs.join(p.delimiter)})`
