@@ -4,7 +4,7 @@
  * sessions that were recording when the app stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
@@ -28,7 +28,6 @@ import type { Logger } from '../log/logger';
 import type { Store } from '../store';
 import { type IngestInput, InputError, parsePullUrl, protocolWhitelist } from './args';
 import { decodeFrames, downsampleFrames } from './loudness';
-import { renderPlaylist } from './playlist';
 import { planRetention } from './retention';
 import { type RtmpListener, startRtmpListener } from './rtmp-listener';
 import {
@@ -37,6 +36,9 @@ import {
   type PcmChunk,
   PLAYLIST_FILE,
   playlistSegmentsOf,
+  removeUnindexedFiles,
+  round3,
+  writePlaylistFile,
   type SegmentReport,
   SessionIngest,
   type SourceKind,
@@ -100,13 +102,7 @@ export class IngestManager {
     for (const s of this.deps.store.sessions.withStatus('live')) {
       const dir = join(this.deps.dataDir, 'sessions', s.id);
       const segs = this.deps.store.dvr.segments(s.id);
-      const known = new Set(segs.map((x) => basename(x.file)));
-      try {
-        for (const f of readdirSync(join(dir, DVR_DIR)))
-          if (!known.has(f)) rmSync(join(dir, DVR_DIR, f), { force: true });
-      } catch {
-        // no DVR directory: nothing was recorded
-      }
+      removeUnindexedFiles(join(dir, DVR_DIR), new Set(segs.map((x) => basename(x.file))));
       this.writeFinalPlaylist(s.id);
       const last = segs.at(-1);
       this.deps.store.dvr.addMarker({
@@ -356,7 +352,7 @@ export class IngestManager {
       droppedFrames: 0,
       lateFrames: 0,
       lagMs: null,
-      mediaTimeS: Math.round(t.durationS * 1000) / 1000,
+      mediaTimeS: round3(t.durationS),
       segments: t.segments,
       bytes: t.bytes,
       runs: runs.length,
@@ -372,7 +368,7 @@ export class IngestManager {
     return {
       sessionId,
       playlist: existsSync(join(this.deps.dataDir, rel)) ? rel : null,
-      durationS: Math.round(t.durationS * 1000) / 1000,
+      durationS: round3(t.durationS),
       segments: t.segments,
       bytes: t.bytes,
       ended: !this.active.get(sessionId)?.isActive(),
@@ -415,7 +411,7 @@ export class IngestManager {
       sessions: [...bySession].map(([id, e]) => ({
         id,
         bytes: e.bytes,
-        durationS: Math.round(e.durationS * 1000) / 1000,
+        durationS: round3(e.durationS),
       })),
       retentionHours: settings['dvr.retentionHours'],
       retentionGB: settings['dvr.retentionGB'],
@@ -541,12 +537,10 @@ export class IngestManager {
   }
 
   private writeFinalPlaylist(sessionId: string): void {
-    const segs = this.deps.store.dvr.segments(sessionId);
     const dir = join(this.deps.dataDir, 'sessions', sessionId);
     if (!existsSync(dir)) return;
-    const text = renderPlaylist(playlistSegmentsOf(segs), true);
     try {
-      writeFileSync(join(dir, PLAYLIST_FILE), text);
+      writePlaylistFile(dir, playlistSegmentsOf(this.deps.store.dvr.segments(sessionId)), true);
     } catch (err) {
       this.log.warn('cannot write the playlist', {
         sessionId,

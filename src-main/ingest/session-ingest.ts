@@ -18,7 +18,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type {
   IngestState,
   IngestStatus,
@@ -28,7 +28,12 @@ import type {
 } from '../api/contract';
 import type { EventBus } from '../api/events';
 import { createProgressParser, type FfmpegProgress } from '../ffmpeg/progress';
-import { startProcess, type FfmpegProcess, type ProcessExit } from '../ffmpeg/run';
+import {
+  createLineSplitter,
+  startProcess,
+  type FfmpegProcess,
+  type ProcessExit,
+} from '../ffmpeg/run';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store';
 import { buildIngestArgs, type IngestInput, parseSegmentCsvLine } from './args';
@@ -72,6 +77,38 @@ export function playlistSegmentsOf(
     run: r.run,
     wallStart: r.wall_start,
   }));
+}
+
+/** Writes a session's playlist atomically (readers never see half a file). */
+export function writePlaylistFile(
+  sessionDir: string,
+  segments: readonly PlaylistSegment[],
+  ended: boolean,
+): void {
+  const target = join(sessionDir, PLAYLIST_FILE);
+  const tmp = `${target}.tmp`;
+  writeFileSync(tmp, renderPlaylist(segments, ended));
+  renameSync(tmp, target);
+}
+
+/**
+ * Removes DVR files the index does not know (a killed run's unfinished segment), optionally only
+ * those of one run (`prefix`, e.g. "r003-"). A missing directory means nothing to clean.
+ */
+export function removeUnindexedFiles(
+  dvrDir: string,
+  known: ReadonlySet<string>,
+  prefix = '',
+): void {
+  let names: string[];
+  try {
+    names = readdirSync(dvrDir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    if (f.startsWith(prefix) && !known.has(f)) rmSync(join(dvrDir, f), { force: true });
+  }
 }
 
 export interface SessionIngestDeps {
@@ -268,7 +305,12 @@ export class SessionIngest {
     };
     this.current = state;
     this.setState('live', null, null);
-    this.lineReader(proc.pipe(3), (line) => this.onSegmentLine(state, line));
+    const segmentList = createLineSplitter((line) => this.onSegmentLine(state, line));
+    proc
+      .pipe(3)
+      .setEncoding('utf8')
+      .on('data', (text: string) => segmentList.push(text))
+      .on('end', () => segmentList.end());
     const parser = createProgressParser((p) => this.onProgress(state, p));
     proc.pipe(4).on('data', (c: Buffer) => parser.push(c));
     proc.stdout?.on('data', (c: Buffer) => this.onPcm(state, c));
@@ -561,11 +603,8 @@ export class SessionIngest {
   }
 
   private writePlaylist(ended: boolean): void {
-    const target = join(this.sessionDir, PLAYLIST_FILE);
-    const tmp = `${target}.tmp`;
     try {
-      writeFileSync(tmp, renderPlaylist(this.playlistSegments, ended));
-      renameSync(tmp, target);
+      writePlaylistFile(this.sessionDir, this.playlistSegments, ended);
     } catch (err) {
       this.deps.logger.error('cannot write the playlist', {
         error: err instanceof Error ? err.message : String(err),
@@ -575,14 +614,8 @@ export class SessionIngest {
 
   /** A killed run leaves at most its last, unfinished segment: remove files the index does not know. */
   private removeUnindexed(tag: string): void {
-    const known = new Set(this.playlistSegments.map((s) => s.file.split('/').pop()));
-    try {
-      for (const f of readdirSync(this.dvrDir)) {
-        if (f.startsWith(`${tag}-`) && !known.has(f)) rmSync(join(this.dvrDir, f), { force: true });
-      }
-    } catch {
-      // The directory is gone: nothing to clean.
-    }
+    const known = new Set(this.playlistSegments.map((s) => basename(s.file)));
+    removeUnindexedFiles(this.dvrDir, known, `${tag}-`);
   }
 
   private marker(
@@ -631,22 +664,6 @@ export class SessionIngest {
     this.emitStatus();
     this.resolveEnded();
   }
-
-  private lineReader(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-    let buf = '';
-    stream.on('data', (c: Buffer | string) => {
-      buf += c.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        onLine(buf.slice(0, i).replace(/\r$/, ''));
-        buf = buf.slice(i + 1);
-      }
-    });
-    stream.on('end', () => {
-      if (buf) onLine(buf);
-      buf = '';
-    });
-  }
 }
 
 function exitReason(exit: ProcessExit): string {
@@ -672,5 +689,6 @@ export function recentBitrateKbps(
   return Math.round((segs.reduce((n, s) => n + s.bytes, 0) * 8) / dur / 100) / 10;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** Seconds to the millisecond, as the index and the API carry them. */
+export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const gb = (bytes: number): string => (bytes / 1e9).toFixed(1);
