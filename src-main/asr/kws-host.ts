@@ -1,7 +1,8 @@
 /**
  * Runs the keyword spotter in a child process and keeps it running: a crash (even a native
- * abort) restarts it with backoff, and the audio that arrived meanwhile (up to 10 s) is replayed,
- * so a crash loses no keyword. Keywords come back on the session's media clock.
+ * abort) restarts it with backoff, and the audio it had not confirmed is replayed — from the
+ * model's 0.32 s chunk grid, with a short warm-up, already-reported hits suppressed — so a crash
+ * changes no keyword. Keywords come back on the session's media clock.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import type { FromWorker, KwsModelFiles, ToWorker } from './worker-protocol';
@@ -36,7 +37,6 @@ export class KwsHost {
   private pending: Array<{ samples: Int16Array; mediaTime: number }> = [];
   /** Audio sent and not yet safely behind the worker: the replay source if it dies. */
   private history: Array<{ samples: Int16Array; mediaTime: number }> = [];
-  private historySamples = 0;
   /** Media time of the stream's first sample: the model's 0.32 s chunk grid starts here. */
   private origin: number | null = null;
   private confirmedUpTo = -Infinity;
@@ -201,13 +201,11 @@ export class KwsHost {
 
   private sendAudio(chunk: { samples: Int16Array; mediaTime: number }): void {
     this.history.push(chunk);
-    this.historySamples += chunk.samples.length;
     // Keep everything the worker has not confirmed, plus enough confirmed audio for a warm-up.
     const keepFrom = this.confirmedUpTo - WARMUP_SECONDS - 2 * CHUNK_SECONDS;
     while (this.history.length > 1) {
       const first = this.history[0]!;
       if (first.mediaTime + first.samples.length / 16000 >= keepFrom) break;
-      this.historySamples -= first.samples.length;
       this.history.shift();
     }
     this.send({ type: 'audio', ...chunk });
@@ -220,7 +218,6 @@ export class KwsHost {
   private prepareReplay(): void {
     const all = [...this.history, ...this.pending];
     this.history = [];
-    this.historySamples = 0;
     if (all.length === 0 || this.origin === null) {
       this.pending = [];
       this.pendingSamples = 0;
