@@ -92,9 +92,7 @@ export class KeywordService {
         },
         keywords: this.model.lines,
         onKeyword: (hit) => {
-          this.deps.store.db
-            .prepare('INSERT INTO keyword_hits (session_id, keyword, at) VALUES (?, ?, ?)')
-            .run(sessionId, hit.keyword, hit.at);
+          this.deps.store.keywords.add(sessionId, hit);
           this.deps.bus.emit('asr.keyword', { sessionId, keyword: hit.keyword, at: hit.at });
         },
         onProblem: (message) => this.deps.logger.warn('keyword spotter', { sessionId, message }),
@@ -144,11 +142,7 @@ export class KeywordService {
   }
 
   hits(sessionId: string): Array<{ keyword: string; at: number }> {
-    return this.deps.store.db
-      .prepare<[string], { keyword: string; at: number }>(
-        'SELECT keyword, at FROM keyword_hits WHERE session_id = ? ORDER BY at',
-      )
-      .all(sessionId);
+    return this.deps.store.keywords.list(sessionId);
   }
 
   async close(): Promise<void> {

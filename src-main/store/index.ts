@@ -1,6 +1,7 @@
 /** The store's public surface. */
 import { type Db, openDatabase } from './db';
 import { type DvrRepo, dvrRepo } from './dvr';
+import { type KeywordsRepo, keywordsRepo } from './keywords';
 import { type SessionsRepo, sessionsRepo } from './sessions';
 import { type SettingsRepo, settingsRepo } from './settings';
 import { type TranscriptRepo, transcriptRepo } from './transcript';
@@ -16,6 +17,7 @@ export interface Store {
   readonly settings: SettingsRepo;
   readonly dvr: DvrRepo;
   readonly transcript: TranscriptRepo;
+  readonly keywords: KeywordsRepo;
   close(): void;
 }
 
@@ -27,6 +29,7 @@ export function openStore(dataDir: string): Store {
     settings: settingsRepo(db),
     dvr: dvrRepo(db),
     transcript: transcriptRepo(db),
+    keywords: keywordsRepo(db),
     close: () => {
       if (db.open) db.close();
     },
