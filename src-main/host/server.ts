@@ -128,11 +128,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
     if (pathname === '/healthz') return sendText(res, 200, 'ok');
     if (pathname === AUTH_CHECK_PATH) {
-      return sendText(
-        res,
-        tokenMatches(bearer(req)) ? 204 : 401,
-        tokenMatches(bearer(req)) ? '' : 'Missing or wrong access token',
-      );
+      const ok = tokenMatches(bearer(req));
+      return sendText(res, ok ? 204 : 401, ok ? '' : 'Missing or wrong access token');
     }
     if (pathname === WS_PATH) return sendText(res, 426, 'Upgrade to a WebSocket');
     if (pathname.startsWith('/media/')) {
