@@ -47,6 +47,16 @@ if (existsSync(VITEST_JSON)) {
   counts.passed += v.numPassedTests ?? 0;
   counts.failed += v.numFailedTests ?? 0;
   counts.skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  // Each skipped test's reason is printed by the test file itself (a "skipping …" line above).
+  for (const file of v.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') {
+        process.stdout.write(
+          `skipped: ${file.name.replace(process.cwd() + '/', '')} > ${t.fullName}\n`,
+        );
+      }
+    }
+  }
 }
 if (existsSync(E2E_JSON)) {
   const e = JSON.parse(readFileSync(E2E_JSON, 'utf8'));

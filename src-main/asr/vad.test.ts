@@ -17,6 +17,7 @@ import {
   VAD_WINDOW,
 } from './vad';
 import { readWavFile, wavToMonoFloat } from './wav';
+import { missing } from '../testing/skip';
 
 const ZH_EN = findTestRecordingDir('sherpa-onnx-zh-en-test-wavs');
 const haveAudio = ZH_EN !== null;
@@ -99,7 +100,12 @@ describe('Silero VAD model loading', () => {
   });
 });
 
-describe.skipIf(!haveAudio)('speech in real recordings', () => {
+describe.skipIf(
+  missing(
+    !haveAudio &&
+      'the real recordings in ../shared/models/sherpa-onnx-zh-en-test-wavs are absent (set LIVESLICE_SHARED_MODELS)',
+  ),
+)('speech in real recordings', () => {
   let recordings: Recording[] = [];
   beforeAll(() => {
     recordings = loadVadRecordings();
@@ -166,7 +172,7 @@ describe.skipIf(!haveAudio)('speech in real recordings', () => {
     expect(segs.at(-1)!.end).toBeLessThanOrEqual(dur + 1e-9);
   });
 
-  it.skipIf(!hasFfmpeg)(
+  it.skipIf(missing(!hasFfmpeg && 'ffmpeg is not installed (apt-get install ffmpeg)'))(
     '48 kHz stereo (ffmpeg-converted) gives the same segments as the 16 kHz file',
     async () => {
       const path = join(tmp, 'b0-48k-stereo.wav');
@@ -213,50 +219,70 @@ describe('no speech', () => {
     expect(await detectSpeech(vad, tone)).toEqual([]);
   });
 
-  it.skipIf(!hasSox)('sox silence and sox white noise (vol 0.05) files → no segment', async () => {
-    const files = {
-      silence: ['-n', '-r', '16000', '-c', '1', '-b', '16', join(tmp, 'sil.wav'), 'trim', '0', '3'],
-      noise: [
-        '-n',
-        '-r',
-        '16000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        join(tmp, 'noise.wav'),
-        'synth',
-        '3',
-        'whitenoise',
-        'vol',
-        '0.05',
-      ],
-      pink: [
-        '-n',
-        '-r',
-        '16000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        join(tmp, 'pink.wav'),
-        'synth',
-        '3',
-        'pinknoise',
-        'vol',
-        '0.05',
-      ],
-    };
-    for (const [name, args] of Object.entries(files)) {
-      execFileSync('sox', args);
-      const w = readWavFile(args[7]!);
-      expect(w.frames, name).toBe(48000);
-      expect(await detectSpeech(vad, w.data), name).toEqual([]);
-    }
-  });
+  it.skipIf(missing(!hasSox && 'sox is not installed (apt-get install sox)'))(
+    'sox silence and sox white noise (vol 0.05) files → no segment',
+    async () => {
+      const files = {
+        silence: [
+          '-n',
+          '-r',
+          '16000',
+          '-c',
+          '1',
+          '-b',
+          '16',
+          join(tmp, 'sil.wav'),
+          'trim',
+          '0',
+          '3',
+        ],
+        noise: [
+          '-n',
+          '-r',
+          '16000',
+          '-c',
+          '1',
+          '-b',
+          '16',
+          join(tmp, 'noise.wav'),
+          'synth',
+          '3',
+          'whitenoise',
+          'vol',
+          '0.05',
+        ],
+        pink: [
+          '-n',
+          '-r',
+          '16000',
+          '-c',
+          '1',
+          '-b',
+          '16',
+          join(tmp, 'pink.wav'),
+          'synth',
+          '3',
+          'pinknoise',
+          'vol',
+          '0.05',
+        ],
+      };
+      for (const [name, args] of Object.entries(files)) {
+        execFileSync('sox', args);
+        const w = readWavFile(args[7]!);
+        expect(w.frames, name).toBe(48000);
+        expect(await detectSpeech(vad, w.data), name).toEqual([]);
+      }
+    },
+  );
 });
 
-describe.skipIf(!haveAudio)('streaming', () => {
+describe.skipIf(
+  missing(
+    !haveAudio &&
+      'the real recordings in ../shared/models/sherpa-onnx-zh-en-test-wavs are absent (set LIVESLICE_SHARED_MODELS)',
+  ),
+)('streaming', () => {
   /** Feeds `x` in chunks of the given sizes (cycled), returns all events. */
   async function stream(
     x: Float32Array | Int16Array,

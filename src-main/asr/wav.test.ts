@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findTestRecordingDir } from '../bench/vad-bench';
 import { parseWav, readWavFile, WavError, wavToMonoFloat } from './wav';
+import { missing } from '../testing/skip';
 
 const ZH_EN = findTestRecordingDir('sherpa-onnx-zh-en-test-wavs');
 const haveAudio = ZH_EN !== null;
@@ -65,7 +66,12 @@ function makeWav(opts: {
 const s16 = (...v: number[]): Uint8Array => new Uint8Array(Int16Array.from(v).buffer);
 
 describe('WAV reader', () => {
-  it.skipIf(!haveAudio)('reads the real 16 kHz and 8 kHz mono recordings', () => {
+  it.skipIf(
+    missing(
+      !haveAudio &&
+        'the real recordings in ../shared/models/sherpa-onnx-zh-en-test-wavs are absent (set LIVESLICE_SHARED_MODELS)',
+    ),
+  )('reads the real 16 kHz and 8 kHz mono recordings', () => {
     const a = readWavFile(join(ZH_EN!, 'bilingual-1.wav'));
     expect([a.sampleRate, a.channels]).toEqual([16000, 1]);
     expect(a.frames).toBe((statSync(join(ZH_EN!, 'bilingual-1.wav')).size - 44) / 2);
@@ -140,7 +146,13 @@ describe('WAV reader', () => {
     expect(() => parseWav(Buffer.from('RF64\0\0\0\0WAVEds64'))).toThrow(/RF64/);
   });
 
-  describe.skipIf(!haveAudio || !hasFfmpeg)('files written by ffmpeg', () => {
+  describe.skipIf(
+    missing(
+      (!haveAudio &&
+        'the real recordings in ../shared/models/sherpa-onnx-zh-en-test-wavs are absent (set LIVESLICE_SHARED_MODELS)') ||
+        (!hasFfmpeg && 'ffmpeg is not installed (apt-get install ffmpeg)'),
+    ),
+  )('files written by ffmpeg', () => {
     const dir = mkdtempSync(join(tmpdir(), 'liveslice-wav-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const convert = (name: string, args: string[]): string => {

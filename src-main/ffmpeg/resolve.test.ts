@@ -10,6 +10,7 @@ import {
   type ResolveFfmpegOptions,
   unpackedAsarPath,
 } from './resolve';
+import { missing } from '../testing/skip';
 
 const existing =
   (...files: string[]) =>
@@ -245,15 +246,17 @@ describe('with real files', () => {
     expect(p === null || typeof p === 'string').toBe(true);
   });
 
-  it.skipIf(!fs.existsSync('/usr/bin/ffmpeg'))(
-    'resolves the system ffmpeg (skipped: /usr/bin/ffmpeg is not installed)',
-    () => {
-      const r = resolveFfmpeg({
-        configured: null,
-        env: { PATH: '/usr/bin' },
-        loadFfmpegStatic: noStatic,
-      });
-      expect(r).toEqual({ found: true, path: '/usr/bin/ffmpeg', source: 'path' });
-    },
-  );
+  it.skipIf(
+    missing(
+      !fs.existsSync('/usr/bin/ffmpeg') &&
+        "Debian's ffmpeg is not at /usr/bin/ffmpeg (apt-get install ffmpeg)",
+    ),
+  )('resolves the system ffmpeg (skipped: /usr/bin/ffmpeg is not installed)', () => {
+    const r = resolveFfmpeg({
+      configured: null,
+      env: { PATH: '/usr/bin' },
+      loadFfmpegStatic: noStatic,
+    });
+    expect(r).toEqual({ found: true, path: '/usr/bin/ffmpeg', source: 'path' });
+  });
 });

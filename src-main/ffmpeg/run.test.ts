@@ -11,6 +11,7 @@ import {
   type StartProcessOptions,
   stopAll,
 } from './run';
+import { missing } from '../testing/skip';
 
 const NODE = process.execPath;
 const FFMPEG = '/usr/bin/ffmpeg';
@@ -101,16 +102,19 @@ describe('startProcess', () => {
     await expect(proc.stop()).rejects.toBeInstanceOf(FfmpegError);
   });
 
-  it.skipIf(isWindows)('stop() escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const { proc, waitForLine } = nodeChild(
-      `process.on('SIGTERM', () => process.stderr.write('got SIGTERM\\n')); ${LONG_RUNNING}`,
-      { killGraceMs: 100 },
-    );
-    await waitForLine('ready');
-    const exit = await proc.stop();
-    expect(exit).toMatchObject({ code: null, signal: 'SIGKILL', killed: true });
-    expect(exit.stderrTail).toContain('got SIGTERM');
-  });
+  it.skipIf(missing(isWindows && 'POSIX signals and nice levels are not available on Windows'))(
+    'stop() escalates to SIGKILL when SIGTERM is ignored',
+    async () => {
+      const { proc, waitForLine } = nodeChild(
+        `process.on('SIGTERM', () => process.stderr.write('got SIGTERM\\n')); ${LONG_RUNNING}`,
+        { killGraceMs: 100 },
+      );
+      await waitForLine('ready');
+      const exit = await proc.stop();
+      expect(exit).toMatchObject({ code: null, signal: 'SIGKILL', killed: true });
+      expect(exit.stderrTail).toContain('got SIGTERM');
+    },
+  );
 
   it('stop() is idempotent and stop() after exit returns the same exit', async () => {
     const { proc, waitForLine } = nodeChild(LONG_RUNNING);
@@ -132,23 +136,29 @@ describe('startProcess', () => {
     expect(exit).toMatchObject({ code: 0, signal: null, killed: true });
   });
 
-  it.skipIf(isWindows)('graceful stop sends SIGINT when stdin is not a pipe', async () => {
-    const { proc, waitForLine } = nodeChild(
-      `process.on('SIGINT', () => process.exit(7)); ${LONG_RUNNING}`,
-      { killGraceMs: 10_000 },
-    );
-    await waitForLine('ready');
-    await expect(proc.stop({ graceful: true })).resolves.toMatchObject({ code: 7, killed: true });
-  });
+  it.skipIf(missing(isWindows && 'POSIX signals and nice levels are not available on Windows'))(
+    'graceful stop sends SIGINT when stdin is not a pipe',
+    async () => {
+      const { proc, waitForLine } = nodeChild(
+        `process.on('SIGINT', () => process.exit(7)); ${LONG_RUNNING}`,
+        { killGraceMs: 10_000 },
+      );
+      await waitForLine('ready');
+      await expect(proc.stop({ graceful: true })).resolves.toMatchObject({ code: 7, killed: true });
+    },
+  );
 
-  it.skipIf(isWindows)('a plain stop() during a graceful one escalates at once', async () => {
-    const { proc, waitForLine } = nodeChild(`process.on('SIGINT', () => {}); ${LONG_RUNNING}`, {
-      killGraceMs: 60_000,
-    });
-    await waitForLine('ready');
-    void proc.stop({ graceful: true });
-    await expect(proc.stop()).resolves.toMatchObject({ signal: 'SIGTERM', killed: true });
-  });
+  it.skipIf(missing(isWindows && 'POSIX signals and nice levels are not available on Windows'))(
+    'a plain stop() during a graceful one escalates at once',
+    async () => {
+      const { proc, waitForLine } = nodeChild(`process.on('SIGINT', () => {}); ${LONG_RUNNING}`, {
+        killGraceMs: 60_000,
+      });
+      await waitForLine('ready');
+      void proc.stop({ graceful: true });
+      await expect(proc.stop()).resolves.toMatchObject({ signal: 'SIGTERM', killed: true });
+    },
+  );
 
   it('the AbortSignal stops the process', async () => {
     const ac = new AbortController();
@@ -186,13 +196,16 @@ describe('startProcess', () => {
     expect(() => proc.pipe(1)).toThrow(RangeError);
   });
 
-  it.skipIf(isWindows)('lowPriority runs the child at nice 10', async () => {
-    const { proc, waitForLine } = nodeChild(LONG_RUNNING, { lowPriority: true });
-    await waitForLine('ready');
-    expect(proc.pid).toBeTypeOf('number');
-    expect(os.getPriority(proc.pid)).toBe(10);
-    await proc.stop();
-  });
+  it.skipIf(missing(isWindows && 'POSIX signals and nice levels are not available on Windows'))(
+    'lowPriority runs the child at nice 10',
+    async () => {
+      const { proc, waitForLine } = nodeChild(LONG_RUNNING, { lowPriority: true });
+      await waitForLine('ready');
+      expect(proc.pid).toBeTypeOf('number');
+      expect(os.getPriority(proc.pid)).toBe(10);
+      await proc.stop();
+    },
+  );
 
   it('passes cwd and env, and never a shell (args are literal)', async () => {
     const dir = fs.realpathSync(os.tmpdir());
@@ -239,7 +252,9 @@ describe('runToCompletion', () => {
   });
 });
 
-describe.skipIf(!hasFfmpeg)('with the real ffmpeg', () => {
+describe.skipIf(
+  missing(!hasFfmpeg && 'ffmpeg and ffprobe are not installed (apt-get install ffmpeg)'),
+)('with the real ffmpeg', () => {
   it('graceful stop ("q") finishes an mp4 that ffprobe can read', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveslice-run-'));
     try {

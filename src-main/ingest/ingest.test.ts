@@ -27,6 +27,7 @@ import { freePort } from '../testing/ports';
 import { exited, FFMPEG, hasProtocol, kill, makeClip, NO_FFMPEG, publish } from '../testing/media';
 import { IngestManager } from './manager';
 import { PLAYLIST_FILE } from './session-ingest';
+import { missing } from '../testing/skip';
 
 const describeFf = FFMPEG ? describe : describe.skip;
 if (!FFMPEG) console.warn(`skipping ingest integration tests: ${NO_FFMPEG}`);
@@ -457,7 +458,11 @@ describeFf('RTMP push', () => {
   }, 30_000);
 });
 
-(FFMPEG && hasProtocol('srt') ? describe : describe.skip)('SRT push', () => {
+describe.skipIf(
+  missing(
+    (!FFMPEG && NO_FFMPEG) || (!hasProtocol('srt') && 'this ffmpeg has no SRT protocol (libsrt)'),
+  ),
+)('SRT push', () => {
   it('accepts the passphrase, refuses a wrong one, and records through the relay', async () => {
     const h = await harness({ listen: true });
     const ep = h.ingest.endpoints();
@@ -481,7 +486,11 @@ describeFf('RTMP push', () => {
   }, 60_000);
 });
 
-(FFMPEG && hasProtocol('srt') ? describe : describe.skip)('SRT pull', () => {
+describe.skipIf(
+  missing(
+    (!FFMPEG && NO_FFMPEG) || (!hasProtocol('srt') && 'this ffmpeg has no SRT protocol (libsrt)'),
+  ),
+)('SRT pull', () => {
   it('pulls from an SRT listener (caller mode)', async () => {
     const h = await harness();
     const port = await freePort();

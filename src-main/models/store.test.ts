@@ -25,6 +25,7 @@ import {
 } from './testFixtures';
 import { startFileServer, type FileServer } from './testServer';
 import { clearVerifyCache, ModelError, requireVerifiedModel } from './verify';
+import { missing } from '../testing/skip';
 
 let dir: string;
 beforeEach(() => {
@@ -38,7 +39,12 @@ if (!HAVE_KWS)
   console.warn(`skipping the real-model import tests: ${KWS_SHARED_DIR} is not on this machine`);
 
 describe('importModel', () => {
-  (HAVE_KWS ? it : it.skip)('imports the real KWS model, then it loads verified', async () => {
+  it.skipIf(
+    missing(
+      !HAVE_KWS &&
+        'the KWS model is absent from ../shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile',
+    ),
+  )('imports the real KWS model, then it loads verified', async () => {
     const before = readdirSync(KWS_SHARED_DIR).sort();
     const data = join(dir, 'data');
     const r = await importModel(data, KWS_ID, KWS_SHARED_DIR);
@@ -56,7 +62,12 @@ describe('importModel', () => {
     expect((await importModel(data, KWS_ID, KWS_SHARED_DIR)).unchanged).toHaveLength(4);
   });
 
-  (HAVE_KWS ? it : it.skip)('refuses a corrupted copy of the real KWS model', async () => {
+  it.skipIf(
+    missing(
+      !HAVE_KWS &&
+        'the KWS model is absent from ../shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile',
+    ),
+  )('refuses a corrupted copy of the real KWS model', async () => {
     const src = join(dir, 'copy');
     cpSync(KWS_SHARED_DIR, src, { recursive: true });
     const joiner = join(src, 'joiner-epoch-12-avg-2-chunk-16-left-64.int8.onnx');
@@ -204,7 +215,7 @@ describe('pullModel', () => {
 
   const haveTar =
     spawnSync('tar', ['--version']).status === 0 && spawnSync('bzip2', ['--help']).status === 0;
-  (haveTar ? it : it.skip)(
+  it.skipIf(missing(!haveTar && 'no system tar with bzip2 support to unpack archive mirrors'))(
     'pulls a .tar.bz2 archive mirror and installs only verified files',
     async () => {
       const m = fakeModel('fake', { 'enc.onnx': 30_000, 'tokens.txt': 200 }, [
