@@ -24,6 +24,15 @@ export type Command =
       transcript: string | null;
       /** A model id the user asks for (verified; exit 4 when missing or invalid). */
       asr: string | null;
+      /** Manual marks: JSON [{at, note?}] or one time a line (seconds or h:mm:ss). */
+      marks: string | null;
+      /** Chat: a JSONL file of {at, text} or a ws:// / wss:// URL. */
+      chat: string | null;
+      /** A trigger lexicon (JSON) instead of the one in the data directory. */
+      lexicon: string | null;
+      preset: 'e-commerce' | 'gaming' | 'talk-show' | null;
+      /** A pipeline config (JSON: {"detect": {...}, "lexicon": {...}}). */
+      config: string | null;
       dataDir: string | null;
       logLevel: LogLevel;
     }
@@ -36,7 +45,6 @@ export const COMMANDS = ['serve', 'process', 'models'] as const;
 /** Flags of the shared `process` contract whose stages are not built yet. */
 const NOT_YET: Record<string, string> = {
   publish: 'publish targets (--publish) arrive with the review/publish stage',
-  config: 'pipeline config files (--config) arrive with the detection stage',
 };
 
 export const USAGE = `liveslice — live-stream highlights, transcribed, detected and clipped on your own machine
@@ -44,6 +52,8 @@ export const USAGE = `liveslice — live-stream highlights, transcribed, detecte
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
   liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt] [--asr MODEL]
+                    [--preset e-commerce|gaming|talk-show] [--lexicon F.json] [--config F.json]
+                    [--marks F] [--chat F.jsonl|ws://…]
   liveslice models list | verify [ID] | pull ID [--mirror cn|global] | import [ID] DIR
   liveslice --help | --version
 
@@ -55,6 +65,10 @@ Commands:
             A file is read as fast as it decodes unless --realtime paces it as live; a live URL
             runs until the stream ends, --duration S elapses or Ctrl+C. --transcript feeds a
             WebVTT/SRT file's cues as the transcript (for replays that have subtitles).
+            Highlights: --preset picks the detection preset, --lexicon a trigger lexicon (JSON,
+            as exported by the app), --config a JSON file {"detect": {…settings}, "lexicon": {…}};
+            --marks adds manual marks (JSON [{"at": s}] or one time a line, 83.5 or 1:23.5);
+            --chat reads chat from a JSONL file ({"at": s, "text": "…"} a line) or a WebSocket.
 
   models    Manage on-device models (speech recognition, keyword spotting): list them, verify
             installed files (size, sha256, no Git-LFS pointers), download one (explicit, resumable,
@@ -74,6 +88,8 @@ Exit status: 0 done, 1 failed while running, 2 bad arguments, 3 the input cannot
 reached or parsed (an unreachable URL fails within 10 s), 4 a model is missing or corrupt.`;
 
 export const DEFAULT_PORT = 4817;
+
+export const PRESET_NAMES = ['e-commerce', 'gaming', 'talk-show'] as const;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -146,6 +162,10 @@ function parseProcess(rest: readonly string[]): Command {
         asr: { type: 'string' },
         publish: { type: 'string', multiple: true },
         config: { type: 'string' },
+        marks: { type: 'string' },
+        chat: { type: 'string' },
+        lexicon: { type: 'string' },
+        preset: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -170,8 +190,17 @@ function parseProcess(rest: readonly string[]): Command {
     }
     durationS = Number(dur);
   }
+  const preset = values['preset'];
+  if (preset !== undefined && !(PRESET_NAMES as readonly unknown[]).includes(preset))
+    return bad(`--preset must be one of ${PRESET_NAMES.join(', ')}, got '${String(preset)}'`);
+  for (const flag of ['marks', 'chat', 'lexicon', 'config', 'transcript'] as const) {
+    const v = values[flag];
+    if (typeof v === 'string' && (v.trim() === '' || v.includes('\0')))
+      return bad(`--${flag} needs a file path${flag === 'chat' ? ' or a ws:// URL' : ''}`);
+  }
   const common = commonOptions(values, 'warn');
   if (typeof common === 'string') return bad(common);
+  const str = (k: string): string | null => (typeof values[k] === 'string' ? values[k] : null);
   return {
     kind: 'process',
     input: positionals[0]!,
@@ -180,6 +209,11 @@ function parseProcess(rest: readonly string[]): Command {
     durationS,
     transcript: typeof values['transcript'] === 'string' ? values['transcript'] : null,
     asr: typeof values['asr'] === 'string' ? values['asr'] : null,
+    marks: str('marks'),
+    chat: str('chat'),
+    lexicon: str('lexicon'),
+    preset: (preset as 'e-commerce' | 'gaming' | 'talk-show' | undefined) ?? null,
+    config: str('config'),
     ...common,
   };
 }

@@ -119,4 +119,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX keyword_hits_session ON keyword_hits (session_id, at);
     `,
   },
+  {
+    version: 5,
+    name: 'highlights and manual marks',
+    sql: `
+      CREATE TABLE highlights (
+        id             TEXT PRIMARY KEY,
+        session_id     TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        n              INTEGER NOT NULL,
+        start          REAL NOT NULL,
+        "end"          REAL NOT NULL,
+        detected_start REAL NOT NULL,
+        detected_end   REAL NOT NULL,
+        nudged         INTEGER NOT NULL DEFAULT 0,
+        score          REAL NOT NULL,
+        reasons        TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        category       TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('provisional', 'final')),
+        review         TEXT NOT NULL DEFAULT 'new' CHECK (review IN ('new', 'accepted', 'dismissed')),
+        delay_ms       REAL,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        UNIQUE (session_id, n)
+      ) STRICT;
+      CREATE INDEX highlights_session ON highlights (session_id, start);
+
+      CREATE TABLE marks (
+        id         INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        at         REAL NOT NULL,
+        source     TEXT NOT NULL,
+        note       TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX marks_session ON marks (session_id, at);
+    `,
+  },
+  {
+    version: 6,
+    name: 'utterance tags (laughter, applause, emotion:…)',
+    sql: `
+      -- A JSON array of strings, or NULL when the utterance has none.
+      ALTER TABLE utterances ADD COLUMN tags TEXT;
+    `,
+  },
 ];
