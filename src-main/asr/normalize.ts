@@ -22,9 +22,32 @@ export interface NormalizeOptions {
   simplified?: boolean;
 }
 
+function fold(text: string, opts: NormalizeOptions): string {
+  const t = text.normalize('NFKC').toLowerCase();
+  return opts.simplified !== false ? traditionalToSimplified(t) : t;
+}
+
+const SEPARATORS = /[\p{P}\p{S}\p{Z}\s]+/gu;
+
 export function normalizeForMatch(text: string, opts: NormalizeOptions = {}): string {
-  let t = text.normalize('NFKC').toLowerCase();
-  if (opts.simplified !== false) t = traditionalToSimplified(t);
   // Punctuation, symbols and whitespace go; letters, digits and CJK stay.
-  return t.replace(/[\p{P}\p{S}\p{Z}\s]+/gu, '');
+  return fold(text, opts).replace(SEPARATORS, '');
+}
+
+/**
+ * normalizeForMatch keeping word boundaries, for matching English on whole words: each run of
+ * punctuation, symbols and spacing becomes one space (none at the ends), and a decimal point
+ * between two digits stays ('Last-Call: 3.5折!' → 'last call 3.5折').
+ */
+export function normalizeForMatchSpaced(text: string, opts: NormalizeOptions = {}): string {
+  const t = fold(text, opts);
+  return t
+    .replace(SEPARATORS, (sep: string, at: number) =>
+      sep === '.' && isDigit(t[at - 1]) && isDigit(t[at + 1]) ? '.' : ' ',
+    )
+    .trim();
+}
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
 }

@@ -3,7 +3,8 @@
  *   --push-seconds N   how long the steady push runs (default 30)
  *   --soak N           a long push for the RSS figure, e.g. --soak 1800 for 30 minutes
  *   --size WxH / --bitrate 6M / --fps 30   the pushed stream (default 1920x1080, 6 Mbps, 30 fps)
- *   --only ingest|asr  run one part (asr: VAD and keyword-spotter real-time factors)
+ *   --only ingest|asr|detect  run one part (asr: VAD, keyword-spotter and recognizer figures;
+ *                      detect: the labeled highlight set, precision/recall/delay)
  * Targets (issue #3): preview latency p50 ≤ 2.5 s with 1 s segments; ingest CPU ≤ 10 % of one core
  * for 1080p30 6 Mbps with stream copy; main-process RSS flat; reconnect ≤ 2 s.
  */
@@ -20,6 +21,7 @@ import { openStore } from '../store';
 import { exited, kill, publish } from '../testing/media';
 import { freePort } from '../testing/ports';
 import { benchAsr } from './asr-bench';
+import { benchDetect } from './detect-bench';
 import { percentile, round, slope } from './stats';
 
 const TICK = 100; // Linux clock ticks per second for /proc/<pid>/stat
@@ -36,8 +38,15 @@ async function main(): Promise<void> {
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== 'ingest' && only !== 'asr')
-    throw new Error('--only takes ingest or asr');
+  if (only !== undefined && !['ingest', 'asr', 'detect'].includes(only))
+    throw new Error('--only takes ingest, asr or detect');
+  const detect = only === undefined || only === 'detect' ? await benchDetect() : null;
+  if (only === 'detect') {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'detect', machine: machine(), detect }, null, 2)}\n`,
+    );
+    return;
+  }
   const asr = only === 'ingest' ? null : await benchAsr();
   if (only === 'asr') {
     process.stdout.write(`${JSON.stringify({ bench: 'asr', machine: machine(), asr }, null, 2)}\n`);
@@ -163,6 +172,7 @@ async function main(): Promise<void> {
     },
     reconnect_ms: { publisher_back_to_segment: reconnectMs, target: 2000 },
     ...(asr ? { asr } : {}),
+    ...(detect ? { detect } : {}),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -97,7 +97,8 @@ export function parseChat(name: string, text: string): ChatMsg[] {
     const o = v as { at?: unknown; text?: unknown; user?: unknown } | null;
     if (typeof o?.at !== 'number' || !Number.isFinite(o.at) || o.at < 0)
       throw new InputFileError(name, i + 1, '"at" must be a time ≥ 0 in seconds');
-    if (typeof o.text !== 'string') throw new InputFileError(name, i + 1, '"text" must be a string');
+    if (typeof o.text !== 'string')
+      throw new InputFileError(name, i + 1, '"text" must be a string');
     out.push({
       at: o.at,
       text: o.text.slice(0, MAX_CHAT_TEXT),
@@ -222,7 +223,11 @@ export function parseConfig(
   const { detect, lexicon, ...rest } = v as Record<string, unknown>;
   const unknownKeys = Object.keys(rest).filter((k) => k !== 'publish');
   if (unknownKeys.length)
-    throw new InputFileError(name, null, `unknown key "${unknownKeys[0]}" (known: detect, lexicon)`);
+    throw new InputFileError(
+      name,
+      null,
+      `unknown key "${unknownKeys[0]}" (known: detect, lexicon)`,
+    );
   let merged: DetectSettings = base;
   if (detect !== undefined) {
     if (!detect || typeof detect !== 'object')

@@ -154,4 +154,18 @@ function start(name: string): Engine {
     ).toEqual(expect.arrayContaining(['e-commerce', 'gaming', 'talk-show']));
     await eng.ingest.stop(session.id);
   }, 60_000);
+
+  it('refuses a chat feed that is not a ws:// URL before starting anything', async () => {
+    const eng = start('d3');
+    await eng.ready;
+    const r = await call('ingest.start', {
+      source: { kind: 'file', path: clip },
+      chat: 'http://127.0.0.1:1/chat',
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/ws:\/\/ or wss:\/\//) },
+    });
+    expect(eng.store.sessions.list(10)).toHaveLength(0);
+  });
 });

@@ -18,6 +18,7 @@ import { runToCompletion } from '../ffmpeg/run';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store';
 import { DEFAULT_LEXICON } from './default-lexicon';
+import { ChatSocket } from './inputs';
 import { Detector } from './detector';
 import { LexiconError, parseLexicon } from './lexicon';
 import { PRESETS } from './presets';
@@ -50,6 +51,7 @@ export class DetectService {
   private readonly running = new Map<string, Running>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly thumbs = new Map<string, Promise<string | null>>();
+  private readonly sockets = new Map<string, ChatSocket>();
   private overrides: { settings?: DetectSettings; lexicon?: Lexicon } = {};
 
   constructor(private readonly deps: DetectServiceDeps) {
@@ -131,6 +133,8 @@ export class DetectService {
 
   /** The session's media is over: close every open window (idempotent). */
   endSession(sessionId: string): void {
+    this.sockets.get(sessionId)?.close();
+    this.sockets.delete(sessionId);
     const r = this.running.get(sessionId);
     if (!r) return;
     r.detector.finish();
@@ -160,6 +164,18 @@ export class DetectService {
       ...(opts.note !== undefined ? { note: opts.note } : {}),
     });
     return this.deps.store.highlights.get(h.id) ?? this.store(sessionId, r, h);
+  }
+
+  /** Reads a chat WebSocket for a session until it ends; messages carry the live media time. */
+  connectChat(sessionId: string, url: URL, clock: () => number): void {
+    this.sockets.get(sessionId)?.close();
+    const socket = new ChatSocket(
+      url,
+      clock,
+      (m) => this.chat(sessionId, m),
+      (problem) => this.deps.logger.warn('chat feed', { sessionId, problem }),
+    );
+    this.sockets.set(sessionId, socket);
   }
 
   chat(sessionId: string, msg: ChatMsg): void {
