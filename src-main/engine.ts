@@ -12,6 +12,8 @@ import { createEventBus, type EventBus } from './api/events';
 import { createHandlers } from './api/handlers';
 import { resolveFfmpeg } from './ffmpeg/resolve';
 import { KeywordService } from './asr/keyword-service';
+import { RecognizerService } from './asr/recognizer-service';
+import { DetectService } from './detect/service';
 import { IngestManager } from './ingest/manager';
 import type { Logger } from './log/logger';
 import { openStore, type Store } from './store';
@@ -37,6 +39,8 @@ export interface Engine {
   readonly logger: Logger;
   readonly ingest: IngestManager;
   readonly keywords: KeywordService;
+  readonly recognizer: RecognizerService;
+  readonly detect: DetectService;
   /** Resolves once the push listeners are up (or have reported why not). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -60,20 +64,64 @@ export function createEngine(opts: EngineOptions): Engine {
     settings: () => store.settings.getAll(),
   });
   ingest.recover();
-  const keywords = new KeywordService({ dataDir, store, bus, logger, workerPath: kwsWorkerPath() });
-  ingest.onPcm((c) => keywords.push(c));
-  bus.on('ingest.status', (s) => {
-    if (s.state === 'ended' || s.state === 'failed') void keywords.endSession(s.sessionId);
+  const keywords = new KeywordService({
+    dataDir,
+    store,
+    bus,
+    logger,
+    workerPath: builtWorkerPath('kws-worker.js'),
   });
+  ingest.onPcm((c) => keywords.push(c));
+  const recognizer = new RecognizerService({
+    dataDir,
+    store,
+    bus,
+    logger,
+    workerPath: builtWorkerPath('asr-worker.js'),
+    settings: () => store.settings.getAll(),
+  });
+  // A session with a timed-text transcript gets no recognizer: the file replaces it.
+  ingest.onPcm((c) => {
+    if (!ingest.hasTimedText(c.sessionId)) recognizer.push(c);
+  });
+  bus.on('settings.changed', (all) => recognizer.settingsChanged(all));
+  const detect = new DetectService({
+    store,
+    bus,
+    logger,
+    dataDir,
+    ffmpegPath: () => {
+      const f = ffmpeg();
+      return f.found ? f.path : null;
+    },
+    liveEdge: (id) => {
+      const s = ingest.status(id);
+      return s.state === 'ended' || s.state === 'failed' ? null : s.mediaTimeS;
+    },
+  });
+  bus.on('session.upserted', (s) => {
+    if (s.status === 'live') detect.start(s.id);
+  });
+  bus.on('ingest.status', (s) => {
+    if (s.state === 'ended' || s.state === 'failed') void endSpeechAndDetection(s.sessionId);
+  });
+  /** The session's audio is over: let the speech stages finish, then close its highlights. */
+  const endSpeechAndDetection = async (sessionId: string): Promise<void> => {
+    await Promise.all([keywords.endSession(sessionId), recognizer.endSession(sessionId)]);
+    detect.endSession(sessionId);
+  };
   const ready = Promise.all([
     opts.listen ? ingest.listen() : Promise.resolve(),
     keywords.init(),
+    recognizer.init(),
   ]).then(() => undefined);
   const handlers = createHandlers({
     store,
     bus,
     ingest,
     keywords,
+    recognizer,
+    detect,
     dataDir,
     appInfo: () => ({
       name: APP_NAME,
@@ -95,12 +143,15 @@ export function createEngine(opts: EngineOptions): Engine {
     logger,
     ingest,
     keywords,
+    recognizer,
+    detect,
     ready,
     close() {
       closing ??= (async () => {
         await ready.catch(() => undefined);
         await ingest.close();
-        await keywords.close();
+        await Promise.all([keywords.close(), recognizer.close()]);
+        detect.close();
         store.close();
         logger.info('engine stopped');
       })();
@@ -109,12 +160,12 @@ export function createEngine(opts: EngineOptions): Engine {
   };
 }
 
-/** The built keyword worker (out/main/kws-worker.js), wherever this bundle chunk sits. */
-function kwsWorkerPath(): string | null {
+/** A built worker (out/main/kws-worker.js, asr-worker.js), wherever this bundle chunk sits. */
+function builtWorkerPath(file: string): string | null {
   const candidates = [
-    join(__dirname, 'kws-worker.js'), // out/main
-    join(__dirname, '..', 'kws-worker.js'), // out/main/chunks
-    join(__dirname, '..', 'out', 'main', 'kws-worker.js'), // running from source (tests, dev)
+    join(__dirname, file), // out/main
+    join(__dirname, '..', file), // out/main/chunks
+    join(__dirname, '..', 'out', 'main', file), // running from source (tests, dev)
   ];
   return candidates.find((p) => existsSync(p)) ?? null;
 }

@@ -39,6 +39,87 @@ export const Session = z.strictObject({
 });
 export type Session = z.infer<typeof Session>;
 
+// ---------- highlight detection settings ----------
+
+const seconds = (max: number) => z.number().min(0).max(max);
+const weight = z.number().gt(0, 'a weight is above 0').max(1, 'a weight is at most 1');
+
+/** Detection settings. The e-commerce preset is the default; presets come from detect.presets. */
+export const DetectSettings = z
+  .strictObject({
+    preset: z.enum(['e-commerce', 'gaming', 'talk-show', 'custom']),
+    /** The window starts at a sentence boundary at least this far before the trigger… */
+    preRollMinS: seconds(120),
+    /** …and at most this far. */
+    preRollMaxS: seconds(300),
+    /** The window ends at a sentence boundary at least this far after the trigger… */
+    postRollMinS: seconds(120),
+    /** …and at most this far. */
+    postRollMaxS: seconds(300),
+    /** A trigger starting at most this long after the previous trigger's sentence ended extends that highlight. */
+    mergeGapS: seconds(60),
+    /** No new highlight within this long after the previous one ended. */
+    cooldownS: seconds(3600),
+    maxPerMinute: z.number().int().min(1, 'at least one highlight a minute').max(60),
+    /** Highlights scoring below this are not proposed. */
+    minScore: z
+      .number()
+      .gt(0, 'the minimum score is above 0')
+      .max(1, 'the minimum score is at most 1'),
+    /** A merged highlight never grows beyond this. */
+    maxWindowS: z.number().gt(0, 'the window must be longer than 0 s').max(600),
+    /** A manual mark clips [mark − pre, mark + post]. */
+    markPreRollS: seconds(300),
+    markPostRollS: seconds(300),
+    excitement: z.strictObject({
+      enabled: z.boolean(),
+      jumpDb: z.number().gt(0).max(40),
+      minDurationS: z.number().gt(0).max(30),
+      baselineS: z.number().gt(0).max(600),
+      weight,
+    }),
+    speechRate: z.strictObject({
+      enabled: z.boolean(),
+      ratio: z.number().gt(1).max(10),
+      weight,
+    }),
+    chat: z.strictObject({
+      enabled: z.boolean(),
+      ratio: z.number().gt(1).max(100),
+      windowS: z.number().gt(0).max(600),
+      weight,
+    }),
+  })
+  .superRefine((s, ctx) => {
+    const bad = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (s.preRollMinS > s.preRollMaxS)
+      bad('preRollMinS', 'the minimum pre-roll is longer than the maximum');
+    if (s.postRollMinS > s.postRollMaxS)
+      bad('postRollMinS', 'the minimum post-roll is longer than the maximum');
+    if (s.markPreRollS + s.markPostRollS <= 0)
+      bad('markPostRollS', 'a manual mark needs a window longer than 0 s');
+  });
+export type DetectSettings = z.infer<typeof DetectSettings>;
+
+export const DETECT_DEFAULTS: DetectSettings = {
+  preset: 'e-commerce',
+  preRollMinS: 2,
+  preRollMaxS: 10,
+  postRollMinS: 3,
+  postRollMaxS: 15,
+  mergeGapS: 5,
+  cooldownS: 0,
+  maxPerMinute: 6,
+  minScore: 0.5,
+  maxWindowS: 60,
+  markPreRollS: 20,
+  markPostRollS: 10,
+  excitement: { enabled: true, jumpDb: 8, minDurationS: 1, baselineS: 60, weight: 0.4 },
+  speechRate: { enabled: true, ratio: 1.6, weight: 0.15 },
+  chat: { enabled: true, ratio: 3, windowS: 10, weight: 0.3 },
+};
+
 /** Operator settings. Every key has a default, so a fresh data directory works as is. */
 export const Settings = z.strictObject({
   /** 'system' follows the OS language (zh* → 简体中文, anything else → English). */
@@ -62,6 +143,14 @@ export const Settings = z.strictObject({
   'disk.warnFreeGB': z.number().min(0).max(100_000),
   /** Stop recording cleanly when the data disk has less free space than this (GB). */
   'disk.stopFreeGB': z.number().min(0).max(100_000),
+  /** How highlights are found: windows, merging, limits and signal weights (see DetectSettings). */
+  'detect.settings': DetectSettings,
+  /** The speech recognizer: a model id, 'auto' (the first installed of the preferred ones) or 'off'. */
+  'asr.recognizer': z
+    .string()
+    .regex(/^(auto|off|[a-z0-9][a-z0-9._-]{0,100})$/, "a model id, 'auto' or 'off'"),
+  /** Product and brand names the streaming recognizer is biased towards (one phrase each). */
+  'asr.hotwords': z.array(z.string().trim().min(1).max(64)).max(500),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -76,6 +165,9 @@ export const SETTING_DEFAULTS: Settings = {
   'dvr.retentionGB': null,
   'disk.warnFreeGB': 5,
   'disk.stopFreeGB': 1,
+  'detect.settings': DETECT_DEFAULTS,
+  'asr.recognizer': 'auto',
+  'asr.hotwords': [],
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -91,6 +183,9 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('dvr.retentionGB'),
   settingChange('disk.warnFreeGB'),
   settingChange('disk.stopFreeGB'),
+  settingChange('detect.settings'),
+  settingChange('asr.recognizer'),
+  settingChange('asr.hotwords'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 
@@ -266,8 +361,66 @@ export const Utterance = z.strictObject({
   /** As recognized, or as written in the timed-text file (markup tags removed). */
   text: z.string(),
   source: z.enum(['timed-text', 'asr']),
+  /** Detector signals the recognizer heard: 'laughter', 'applause', 'emotion:happy', … */
+  tags: z.array(z.string().max(64)).max(32).optional(),
 });
 export type Utterance = z.infer<typeof Utterance>;
+
+// ---------- highlight detection ----------
+
+export const LexiconEntry = z.strictObject({
+  id: z.string().max(64),
+  pattern: z.string().max(200),
+  category: z.string().max(32),
+  weight: z.number(),
+  lang: z.enum(['zh', 'en', 'any']),
+  note: z.string().max(500).optional(),
+});
+/** The trigger lexicon. Its semantics (patterns, duplicates) are checked by the detector. */
+export const Lexicon = z.strictObject({
+  version: z.literal(1),
+  entries: z.array(LexiconEntry).max(2000),
+});
+export type Lexicon = z.infer<typeof Lexicon>;
+
+export const HighlightId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'a highlight id is letters, digits, "_" or "-"');
+
+export const HighlightReason = z.strictObject({
+  kind: z.enum(['trigger', 'keyword', 'excitement', 'speech-rate', 'tag', 'chat', 'mark']),
+  text: z.string(),
+  at: z.number(),
+  weight: z.number(),
+  entryId: z.string().optional(),
+  category: z.string().optional(),
+});
+export type HighlightReason = z.infer<typeof HighlightReason>;
+
+export const Highlight = z.strictObject({
+  /** `<sessionId>-h<n>`: also the clip's file name. */
+  id: HighlightId,
+  sessionId: SessionId,
+  /** Media time, seconds (after the operator's nudges). */
+  start: z.number(),
+  end: z.number(),
+  /** The window as detected, before nudges. */
+  detectedStart: z.number(),
+  detectedEnd: z.number(),
+  score: z.number().min(0).max(1),
+  reasons: z.array(HighlightReason),
+  /** The transcript inside the window. */
+  text: z.string(),
+  category: z.string(),
+  /** provisional: its window is still open (the end may move); final: closed. */
+  state: z.enum(['provisional', 'final']),
+  review: z.enum(['new', 'accepted', 'dismissed']),
+  /** Wall ms from the trigger's final transcript event (or mark) to the highlight. */
+  delayMs: z.number().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Highlight = z.infer<typeof Highlight>;
 
 // ---------- models ----------
 
@@ -292,7 +445,14 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 
 export const AsrStatus = z.strictObject({
   keywordSpotting: z.strictObject({ enabled: z.boolean(), reason: z.string().nullable() }),
-  recognizer: z.strictObject({ enabled: z.boolean(), reason: z.string().nullable() }),
+  recognizer: z.strictObject({
+    enabled: z.boolean(),
+    reason: z.string().nullable(),
+    /** The model in use, when enabled. */
+    model: z.string().optional(),
+    /** How hotwords are applied (or why not). */
+    note: z.string().optional(),
+  }),
 });
 export type AsrStatus = z.infer<typeof AsrStatus>;
 
@@ -333,6 +493,8 @@ export const methods = {
       source: IngestSourceInput,
       /** A WebVTT or SRT file on this machine whose cues are fed as final utterances. */
       transcript: z.string().min(1).max(4096).optional(),
+      /** A chat WebSocket (ws:// or wss://) whose message rate is a highlight signal. */
+      chat: z.string().min(1).max(2048).optional(),
     }),
     output: Session,
   },
@@ -359,6 +521,60 @@ export const methods = {
       limit: z.number().int().min(1).max(50_000).optional(),
     }),
     output: z.strictObject({ utterances: z.array(Utterance) }),
+  },
+  /** A session's highlights, by start time. */
+  'highlights.list': {
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ highlights: z.array(Highlight) }),
+  },
+  /** Marks a moment ("clip that!"): now (the live edge) unless `at` is given. */
+  'highlights.mark': {
+    input: z.strictObject({
+      sessionId: SessionId,
+      at: z.number().min(0).optional(),
+      source: z.enum(['button', 'hotkey', 'api']).optional(),
+      note: z.string().max(500).optional(),
+    }),
+    output: Highlight,
+  },
+  /** The operator's decision on a highlight ('new' undoes it). */
+  'highlights.review': {
+    input: z.strictObject({ id: HighlightId, review: z.enum(['new', 'accepted', 'dismissed']) }),
+    output: Highlight,
+  },
+  /** Moves a highlight's in and out points (media time, seconds). */
+  'highlights.nudge': {
+    input: z
+      .strictObject({ id: HighlightId, start: z.number().min(0), end: z.number().min(0) })
+      .refine((v) => v.end > v.start, { message: 'the out point must be after the in point' }),
+    output: Highlight,
+  },
+  /** A still of the highlight's trigger moment (JPEG, relative to the data directory). */
+  'highlights.thumbnail': {
+    input: z.strictObject({ id: HighlightId }),
+    output: z.strictObject({ path: z.string().nullable() }),
+  },
+  /** The trigger lexicon in use and whether it is the built-in one. */
+  'lexicon.get': {
+    input: Empty,
+    output: z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
+  },
+  /** Replaces the lexicon (refused, naming the entry, when a pattern is invalid or duplicated). */
+  'lexicon.set': {
+    input: z.strictObject({ lexicon: Lexicon }),
+    output: z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
+  },
+  /** Back to the built-in lexicon. */
+  'lexicon.reset': {
+    input: Empty,
+    output: z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
+  },
+  /** The detection presets (e-commerce, gaming, talk show). */
+  'detect.presets': {
+    input: Empty,
+    output: z.strictObject({
+      presets: z.array(z.strictObject({ name: z.string(), settings: DetectSettings })),
+    }),
   },
   /** Supported models and whether each is installed and intact. */
   'models.list': { input: Empty, output: z.array(ModelInfo) },
@@ -406,6 +622,10 @@ export const events = {
     received: z.number(),
     total: z.number().nullable(),
   }),
+  /** A highlight was proposed or changed (window closed, merged, nudged, reviewed). */
+  'highlight.upserted': Highlight,
+  /** The trigger lexicon changed. */
+  'lexicon.changed': z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
   /** A recognizer's partial (interim) text for the utterance in progress. */
   'transcript.partial': z.strictObject({
     sessionId: SessionId,

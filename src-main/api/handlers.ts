@@ -3,6 +3,9 @@ import { ApiError, type AppInfo, type SessionSource } from './contract';
 import type { Handlers } from './dispatch';
 import type { EventBus } from './events';
 import type { KeywordService } from '../asr/keyword-service';
+import type { RecognizerService } from '../asr/recognizer-service';
+import { parseChatUrl } from '../detect/inputs';
+import type { DetectService } from '../detect/service';
 import type { IngestManager } from '../ingest/manager';
 import { listModels, importModelFrom, pullModelWithProgress } from '../models/api';
 import type { Store } from '../store';
@@ -13,6 +16,8 @@ export interface HandlerDeps {
   appInfo: () => AppInfo;
   ingest: IngestManager;
   keywords: KeywordService;
+  recognizer: RecognizerService;
+  detect: DetectService;
   dataDir: string;
 }
 
@@ -24,6 +29,8 @@ export function createHandlers({
   appInfo,
   ingest,
   keywords,
+  recognizer,
+  detect,
   dataDir,
 }: HandlerDeps): Handlers {
   return {
@@ -53,7 +60,51 @@ export function createHandlers({
     },
     'ingest.endpoints': () => ingest.endpoints(),
     'ingest.rotateKey': () => ingest.rotateKey(),
-    'ingest.start': ({ title, source, transcript }) => ingest.start({ title, source, transcript }),
+    'ingest.start': async ({ title, source, transcript, chat }) => {
+      let chatUrl: URL | null = null;
+      if (chat !== undefined) {
+        try {
+          chatUrl = parseChatUrl(chat);
+        } catch (err) {
+          throw new ApiError('bad_request', `Chat feed: ${(err as Error).message}`);
+        }
+      }
+      const session = await ingest.start({ title, source, transcript });
+      if (chatUrl)
+        detect.connectChat(session.id, chatUrl, () => ingest.status(session.id).mediaTimeS);
+      return session;
+    },
+    'highlights.list': ({ sessionId }) => {
+      if (!store.sessions.get(sessionId))
+        throw new ApiError('not_found', `No session with id ${sessionId}`);
+      return { highlights: store.highlights.list(sessionId) };
+    },
+    'highlights.mark': ({ sessionId, at, source, note }) =>
+      detect.mark(sessionId, { at, source: source ?? 'api', note }),
+    'highlights.review': ({ id, review }) => {
+      const h = store.highlights.review(id, review);
+      if (!h) throw new ApiError('not_found', `No highlight with id ${id}`);
+      bus.emit('highlight.upserted', h);
+      return h;
+    },
+    'highlights.nudge': ({ id, start, end }) => {
+      const h = store.highlights.get(id);
+      if (!h) throw new ApiError('not_found', `No highlight with id ${id}`);
+      const duration = store.dvr.totals(h.sessionId).durationS;
+      if (start >= duration)
+        throw new ApiError(
+          'bad_request',
+          `The in point ${start.toFixed(1)} s is past the recorded media (${duration.toFixed(1)} s)`,
+        );
+      const moved = store.highlights.nudge(id, start, Math.min(end, Math.max(duration, h.end)))!;
+      bus.emit('highlight.upserted', moved);
+      return moved;
+    },
+    'highlights.thumbnail': async ({ id }) => ({ path: await detect.thumbnail(id) }),
+    'lexicon.get': () => detect.lexicon(),
+    'lexicon.set': ({ lexicon }) => detect.setLexicon(lexicon),
+    'lexicon.reset': () => detect.resetLexicon(),
+    'detect.presets': () => ({ presets: detect.presets() }),
     'transcript.list': ({ sessionId, afterSeq, limit }) => {
       if (!store.sessions.get(sessionId))
         throw new ApiError('not_found', `No session with id ${sessionId}`);
@@ -68,23 +119,19 @@ export function createHandlers({
     'models.list': () => listModels(dataDir),
     'models.import': async ({ id, dir }) => {
       const list = await importModelFrom(dataDir, dir, id);
-      await keywords.init();
+      await Promise.all([keywords.init(), recognizer.init()]);
       return list;
     },
     'models.pull': async ({ id, mirror }) => {
       const list = await pullModelWithProgress(dataDir, id, mirror, (p) =>
         bus.emit('models.progress', p),
       );
-      await keywords.init();
+      await Promise.all([keywords.init(), recognizer.init()]);
       return list;
     },
     'asr.status': () => ({
       keywordSpotting: keywords.status(),
-      recognizer: {
-        enabled: false,
-        reason:
-          'Full speech recognition (streaming zipformer, SenseVoice) is not built into this version yet',
-      },
+      recognizer: recognizer.status(),
     }),
     'storage.usage': () => ingest.storageUsage(),
     'storage.prune': () => ingest.prune(),

@@ -11,6 +11,20 @@ import { createEngine, type Engine } from '../engine';
 import { classifyInput, InputError } from '../ingest/args';
 import { createLogger } from '../log/logger';
 import { findModel, getManifest, ModelError, requireVerifiedModel } from '../models';
+import type { DetectSettings } from '../api/contract';
+import {
+  ChatSocket,
+  ClockFeed,
+  InputFileError,
+  parseChat,
+  parseChatUrl,
+  parseConfig,
+  parseMarks,
+  readSmallText,
+} from '../detect/inputs';
+import { LexiconError, parseLexicon } from '../detect/lexicon';
+import { PRESETS } from '../detect/presets';
+import type { ChatMsg, Mark } from '../detect/types';
 import type { ProcessCommand } from './args';
 
 export const EXIT_INPUT = 3;
@@ -48,7 +62,8 @@ export async function runProcess(
     say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  let recognizerNote: string | null = null;
+  /** --asr naming a recognizer: run that one instead of the `asr.recognizer` setting. */
+  let asrModel: string | null = null;
   if (opts.asr !== null) {
     const entry = findModel(opts.asr, getManifest());
     if (!entry) {
@@ -61,9 +76,15 @@ export async function runProcess(
       say(`liveslice: --asr ${opts.asr}: ${err instanceof ModelError ? err.message : String(err)}`);
       return EXIT_MODEL;
     }
-    if (entry.kind !== 'kws') {
-      recognizerNote = `${opts.asr} is installed and verified, but running a full recognizer is not built into this version yet`;
-    }
+    if (entry.kind === 'streaming-transducer' || entry.kind === 'offline-sensevoice')
+      asrModel = opts.asr;
+  }
+  let sideInputs: SideInputs;
+  try {
+    sideInputs = readSideInputs(opts);
+  } catch (err) {
+    say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_INPUT;
   }
   const logger = createLogger({ dir: join(dataDir, 'logs'), level: opts.logLevel, console: true });
   let engine: Engine | null = null;
@@ -71,6 +92,21 @@ export async function runProcess(
     engine = createEngine({ dataDir, logger, transport: 'websocket' });
     const eng = engine;
     await eng.ready;
+    if (asrModel !== null) {
+      eng.recognizer.useModel(asrModel);
+      await eng.recognizer.init();
+      const rec = eng.recognizer.status();
+      if (!rec.enabled && opts.transcript === null) {
+        say(`liveslice: --asr ${asrModel}: the recognizer cannot run: ${rec.reason ?? 'unknown'}`);
+        return 1;
+      }
+    }
+    try {
+      eng.detect.useOverrides(sideInputs.detect(eng.store.settings.getAll()['detect.settings']));
+    } catch (err) {
+      say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
+      return EXIT_INPUT;
+    }
     let session;
     if (opts.transcript !== null && !existsSync(opts.transcript)) {
       say(`liveslice: cannot open the transcript ${opts.transcript}: no such file`);
@@ -92,13 +128,36 @@ export async function runProcess(
       }
       throw err;
     }
-    if (recognizerNote) say(`liveslice: transcription skipped: ${recognizerNote}`);
-    else if (opts.transcript === null) {
+    const recognizer = eng.recognizer.status();
+    if (opts.transcript !== null) {
+      if (asrModel !== null) say(`liveslice: --asr ${asrModel} not used: --transcript replaces it`);
+    } else if (recognizer.enabled) {
+      say(`liveslice: transcribing with ${recognizer.model ?? 'the recognizer'}`);
+    } else {
       say(
-        'liveslice: transcription skipped: no speech recognizer is installed and no --transcript was given ' +
-          '(give a .vtt/.srt with --transcript; on-device recognizers arrive with the model manager)',
+        `liveslice: transcription skipped: ${recognizer.reason ?? 'no speech recognizer'}; ` +
+          'or give a .vtt/.srt with --transcript',
       );
     }
+    const sid = session.id;
+    const markFeed = new ClockFeed(sideInputs.marks, (m) =>
+      eng.detect.mark(sid, { at: m.at, source: 'file', note: m.note }),
+    );
+    const chatFeed = new ClockFeed(sideInputs.chat, (m) => eng.detect.chat(sid, m));
+    const clockOff = eng.bus.on('ingest.loudness', ({ sessionId, frames }) => {
+      const last = frames[frames.length - 1];
+      if (sessionId !== sid || !last) return;
+      markFeed.advance(last.t + 0.1);
+      chatFeed.advance(last.t + 0.1);
+    });
+    const chatSocket = sideInputs.chatUrl
+      ? new ChatSocket(
+          sideInputs.chatUrl,
+          () => eng.ingest.status(sid).mediaTimeS,
+          (m) => eng.detect.chat(sid, m),
+          (problem) => logger.warn(problem),
+        )
+      : null;
     const ingest = eng.ingest.activeIngest(session.id);
     let stopReason: string | null = null;
     const stop = (why: string): void => {
@@ -120,14 +179,43 @@ export async function runProcess(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
 
-    await eng.keywords.endSession(session.id);
+    chatSocket?.close();
+    // The speech stages finish what they heard (the recognizer's last finals) before the outputs.
+    await Promise.all([eng.keywords.endSession(session.id), eng.recognizer.endSession(session.id)]);
+    const endOfMedia = eng.ingest.status(session.id).mediaTimeS;
+    markFeed.advance(endOfMedia);
+    chatFeed.advance(endOfMedia);
+    clockOff();
+    if (markFeed.remaining > 0)
+      say(
+        `liveslice: ${markFeed.remaining} mark(s) lie after the end of the media and were skipped`,
+      );
+    eng.detect.endSession(session.id);
+    const highlights = eng.store.highlights.list(session.id);
+    writeFileSync(
+      join(out, 'highlights.jsonl'),
+      highlights
+        .map((h) =>
+          JSON.stringify({
+            id: h.id,
+            start: h.start,
+            end: h.end,
+            score: Math.round(h.score * 1000) / 1000,
+            reasons: h.reasons.map((r) => r.text),
+            text: h.text,
+          }),
+        )
+        .join('\n') + (highlights.length ? '\n' : ''),
+    );
     const status = eng.ingest.status(session.id);
     const media = eng.ingest.media(session.id);
     const lines = eng.store.transcript
       .list(session.id, -1, 1_000_000)
       .map((u) => JSON.stringify({ start: u.start, end: u.end, text: u.text }));
     writeFileSync(join(out, 'transcript.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');
-    writeFileSync(join(out, 'highlights.jsonl'), '');
+    // The model verified, but the recognizer could not load it (or kept dying while loading).
+    const recognizerFailed =
+      opts.transcript === null && recognizer.enabled && !eng.recognizer.status().enabled;
     const report = {
       clips: 0,
       moment_to_clip_ms: { p50: null, p95: null },
@@ -146,16 +234,29 @@ export async function runProcess(
         markers: media.markers.map(({ sessionId: _s, ...m }) => m),
       },
       keywords: eng.keywords.hits(session.id),
+      highlights: highlights.map((h) => ({
+        id: h.id,
+        start: h.start,
+        end: h.end,
+        score: h.score,
+        category: h.category,
+        delay_ms: h.delayMs,
+      })),
+      marks: eng.store.highlights.marks(session.id).length,
       stages: {
         ingest: 'done',
         keyword_spotting: eng.keywords.status().enabled
           ? 'on'
           : `off: ${eng.keywords.status().reason ?? ''}`,
         transcription:
-          opts.transcript === null
-            ? 'skipped: no recognizer installed and no --transcript'
-            : `timed text: ${opts.transcript}`,
-        detection: 'not available in this version',
+          opts.transcript !== null
+            ? `timed text: ${opts.transcript}`
+            : recognizerFailed
+              ? `failed: ${eng.recognizer.status().reason ?? 'the recognizer stopped'}`
+              : recognizer.enabled
+                ? `recognizer: ${recognizer.model ?? ''}`
+                : `skipped: ${recognizer.reason ?? 'no recognizer'}`,
+        detection: `${highlights.length} highlight(s), preset ${eng.detect.currentSettings().preset}`,
         clips: 'not available in this version',
       },
     };
@@ -167,6 +268,10 @@ export async function runProcess(
       say(`liveslice: the input stopped being readable: ${status.message ?? 'unknown error'}`);
       return EXIT_INPUT;
     }
+    if (recognizerFailed) {
+      say(`liveslice: transcription failed: ${eng.recognizer.status().reason ?? 'unknown error'}`);
+      if (asrModel !== null) return EXIT_MODEL;
+    }
     return 0;
   } catch (err) {
     say(`liveslice: process failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -175,4 +280,54 @@ export async function runProcess(
     await engine?.close();
     logger.close();
   }
+}
+
+interface SideInputs {
+  marks: Mark[];
+  chat: ChatMsg[];
+  chatUrl: URL | null;
+  /** Settings and lexicon for this run, on top of the data directory's. */
+  detect(base: DetectSettings): { settings?: DetectSettings; lexicon?: unknown };
+}
+
+/** --preset, --config, --lexicon, --marks and --chat, read and checked before anything starts. */
+function readSideInputs(opts: ProcessOptions): SideInputs {
+  const config = opts.config !== null ? readSmallText(opts.config) : null;
+  let lexicon: unknown;
+  if (opts.lexicon !== null) {
+    const text = readSmallText(opts.lexicon);
+    try {
+      lexicon = parseLexicon(JSON.parse(text));
+    } catch (err) {
+      if (err instanceof SyntaxError)
+        throw new InputFileError(opts.lexicon, null, `not valid JSON (${err.message})`);
+      if (err instanceof LexiconError) throw new InputFileError(opts.lexicon, null, err.message);
+      throw err;
+    }
+  }
+  let chat: ChatMsg[] = [];
+  let chatUrl: URL | null = null;
+  if (opts.chat !== null) {
+    if (/^wss?:/i.test(opts.chat)) chatUrl = parseChatUrl(opts.chat);
+    else chat = parseChat(opts.chat, readSmallText(opts.chat));
+  }
+  const marks = opts.marks !== null ? parseMarks(opts.marks, readSmallText(opts.marks)) : [];
+  const check = (base: DetectSettings) => {
+    const start = opts.preset !== null ? PRESETS[opts.preset] : base;
+    const parsed = config !== null ? parseConfig(opts.config!, config, start) : null;
+    const lex = lexicon ?? parsed?.lexicon;
+    if (lex !== undefined && lexicon === undefined) {
+      try {
+        parseLexicon(lex);
+      } catch (err) {
+        if (err instanceof LexiconError) throw new InputFileError(opts.config!, null, err.message);
+        throw err;
+      }
+    }
+    const settings = parsed?.detect ?? (opts.preset !== null ? start : undefined);
+    return { ...(settings ? { settings } : {}), ...(lex !== undefined ? { lexicon: lex } : {}) };
+  };
+  // Check the config now (against the defaults), so a bad one fails before ingest starts.
+  if (config !== null) check(PRESETS['e-commerce']);
+  return { marks, chat, chatUrl, detect: check };
 }

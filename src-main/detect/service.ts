@@ -294,41 +294,48 @@ export class DetectService {
   private async makeThumbnail(h: ApiHighlight): Promise<string | null> {
     const bin = this.deps.ffmpegPath();
     if (!bin) return null;
-    const at = h.reasons[0]?.at ?? h.start;
-    const seg = this.deps.store.dvr
-      .segments(h.sessionId)
-      .find((s) => s.media_start <= at && at < s.media_start + s.duration);
+    // Half a second into the trigger: the host mid-sentence, not the cut before it.
+    const at = Math.min((h.reasons[0]?.at ?? h.start) + 0.5, h.end);
+    const segments = this.deps.store.dvr.segments(h.sessionId);
+    const seg =
+      segments.find((s) => s.media_start <= at && at < s.media_start + s.duration) ??
+      segments.filter((s) => s.media_start <= at).at(-1);
     if (!seg) return null;
     const dir = join(this.deps.dataDir, 'sessions', h.sessionId, 'thumbs');
     mkdirSync(dir, { recursive: true });
     const rel = `sessions/${h.sessionId}/thumbs/${h.id}.jpg`;
     const out = join(this.deps.dataDir, rel);
     if (existsSync(out)) return rel;
-    const { exit } = await runToCompletion({
-      bin,
-      args: [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        // Output seeking: input seeking into a 1 s MPEG-TS segment can land past its frames.
-        '-i',
-        join(this.deps.dataDir, 'sessions', h.sessionId, seg.file),
-        '-ss',
-        Math.max(0, at - seg.media_start).toFixed(3),
-        '-frames:v',
-        '1',
-        '-vf',
-        'scale=-2:180',
-        '-q:v',
-        '5',
-        '-y',
-        out,
-      ],
-      timeoutMs: 15_000,
-    });
-    if (exit.code === 0 && existsSync(out)) return rel;
-    throw new Error(
-      `ffmpeg could not grab a frame: ${exit.stderrTail.trim().slice(-300) || `exit ${exit.code}`}`,
-    );
+    const input = join(this.deps.dataDir, 'sessions', h.sessionId, seg.file);
+    // Output seeking (input seeking into a 1 s MPEG-TS segment can land past its frames), kept
+    // clear of the segment's last frame; the segment's first frame if that still finds none.
+    const offset = Math.max(0, Math.min(at - seg.media_start, seg.duration - 0.15));
+    let tail = '';
+    for (const ss of offset > 0 ? [offset, 0] : [0]) {
+      const { exit } = await runToCompletion({
+        bin,
+        args: [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-i',
+          input,
+          '-ss',
+          ss.toFixed(3),
+          '-frames:v',
+          '1',
+          '-vf',
+          'scale=-2:180',
+          '-q:v',
+          '5',
+          '-y',
+          out,
+        ],
+        timeoutMs: 15_000,
+      });
+      if (exit.code === 0 && existsSync(out)) return rel;
+      tail = exit.stderrTail.trim().slice(-300) || `exit ${exit.code}, no frame`;
+    }
+    throw new Error(`ffmpeg could not grab a frame from ${seg.file}: ${tail}`);
   }
 }

@@ -3,7 +3,20 @@
  * the IPC transport generated from the contract, the session-media protocol, and the window.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+} from 'electron';
+import type { IngestState, UiLanguage } from '../api/contract';
+import { dispatch } from '../api/dispatch';
 import { forwardEventsToWindows, type IpcSenderEvent, registerIpcApi } from '../api/ipc-transport';
 import { defaultDataDir, ensureDataDir } from '../config/paths';
 import { createEngine, type Engine, languageFromLocale } from '../engine';
@@ -11,6 +24,13 @@ import { createLogger, type Logger } from '../log/logger';
 import { openMedia, toWebResponse } from '../media/serve';
 import { RENDERER_CSP } from '../security/csp';
 import { isSafeExternalUrl, isTrustedAppUrl, type RendererLocation } from '../security/urls';
+import {
+  acceleratorLabel,
+  hotkeyMessage,
+  MARK_ACCELERATOR,
+  markFromHotkey,
+  registerMarkHotkey,
+} from './hotkey';
 import { fitWindowState, MIN_HEIGHT, MIN_WIDTH, WindowState } from './window-state';
 
 /** liveslice-media://session/<path inside the data directory> */
@@ -41,6 +61,7 @@ app.setPath('userData', dataDir);
 let engine: Engine | null = null;
 let logger: Logger | null = null;
 const windows = new Set<BrowserWindow>();
+let markHotkey: { dispose(): void } | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -67,6 +88,10 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
   app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    markHotkey?.dispose();
+    markHotkey = null;
+  });
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting || !engine) return;
@@ -137,6 +162,75 @@ async function start(): Promise<void> {
 
   const win = createWindow(engine);
   winIds.add(win.webContents.id);
+  markHotkey = registerGlobalMark(engine, logger);
+}
+
+/** The UI language for messages from the shell itself (the setting, else the OS's). */
+function shellLanguage(eng: Engine): UiLanguage {
+  const setting = eng.store.settings.getAll()['ui.language'];
+  return setting === 'system' ? languageFromLocale(app.getLocale()) : setting;
+}
+
+/** Tells the operator something while the window may be behind OBS: a notification, else a box. */
+function tellOperator(message: { title: string; body: string }, quiet = false): void {
+  if (Notification.isSupported()) {
+    new Notification({ title: message.title, body: message.body, silent: quiet }).show();
+    return;
+  }
+  const win = [...windows][0];
+  const box = { type: 'info' as const, title: message.title, message: message.body };
+  void (win ? dialog.showMessageBox(win, box) : dialog.showMessageBox(box));
+}
+
+/**
+ * The global "clip that!" shortcut: marks the live session (ingest live, newest first) through
+ * the engine's contract handler, from any application. If it cannot be registered the app goes
+ * on without it, and says so.
+ */
+function registerGlobalMark(eng: Engine, log: Logger): { dispose(): void } {
+  const label = acceleratorLabel(process.platform);
+  return registerMarkHotkey({
+    registry: globalShortcut,
+    accelerator: MARK_ACCELERATOR,
+    onError: (reason) => {
+      log.warn('the global mark shortcut is not available', { accelerator: label, reason });
+      tellOperator(
+        hotkeyMessage(shellLanguage(eng), { kind: 'register-failed', accelerator: label, reason }),
+      );
+    },
+    onPress: () => {
+      void markFromHotkey({
+        candidates: () =>
+          eng.store.sessions.withStatus('live').map((s) => {
+            let ingestState: IngestState | null = null;
+            try {
+              ingestState = eng.ingest.status(s.id).state;
+            } catch {
+              ingestState = null;
+            }
+            return { id: s.id, createdAt: s.createdAt, ingestState };
+          }),
+        mark: (sessionId) =>
+          dispatch(
+            eng.handlers,
+            'highlights.mark',
+            { sessionId, source: 'hotkey' },
+            { transport: 'electron' },
+            log,
+          ),
+      }).then((outcome) => {
+        if (outcome.kind === 'marked') {
+          log.info('marked from the global shortcut', {
+            sessionId: outcome.sessionId,
+            highlight: outcome.highlight.id,
+          });
+        } else {
+          log.warn('the global mark shortcut marked nothing', { ...outcome });
+        }
+        tellOperator(hotkeyMessage(shellLanguage(eng), outcome), outcome.kind === 'marked');
+      });
+    },
+  });
 }
 
 function createWindow(eng: Engine): BrowserWindow {

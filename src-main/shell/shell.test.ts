@@ -49,6 +49,8 @@ function fakeElectron() {
     singleInstance: false,
     permissionRequest: null as Listener | null,
     headers: null as Listener | null,
+    shortcuts: new Map<string, () => void>(),
+    notifications: [] as Array<{ title: string; body: string }>,
   };
   const emitApp = (event: string, ...args: unknown[]) =>
     (state.appEvents.get(event) ?? []).forEach((fn) => fn(...args));
@@ -112,6 +114,23 @@ function fakeElectron() {
       },
     },
     shell: { openExternal: (url: string) => (state.opened.push(url), Promise.resolve()) },
+    globalShortcut: {
+      register: (accelerator: string, fn: () => void) => (
+        state.shortcuts.set(accelerator, fn),
+        true
+      ),
+      unregister: (accelerator: string) => state.shortcuts.delete(accelerator),
+    },
+    Notification: class {
+      static isSupported() {
+        return true;
+      }
+      constructor(private readonly options: { title: string; body: string }) {}
+      show() {
+        state.notifications.push({ title: this.options.title, body: this.options.body });
+      }
+    },
+    dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) },
   };
   return { electron, state, emitApp };
 }
@@ -150,6 +169,7 @@ afterAll(async () => {
   const quit = vi.fn();
   fake?.emitApp('before-quit', { preventDefault: quit });
   await vi.waitFor(() => expect(quit).toHaveBeenCalled());
+  fake?.emitApp('will-quit', {});
   (Module as unknown as { _load: Listener })._load = originalLoad;
   process.argv = originalArgv;
   rmSync(dataDir, { recursive: true, force: true });
@@ -251,5 +271,16 @@ describe('the Electron shell', () => {
     expect(headers).toHaveBeenCalledWith({
       responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [RENDERER_CSP] },
     });
+  });
+
+  it('registers the global mark shortcut; with nothing live it says so; quitting unregisters it', async () => {
+    const press = fake.state.shortcuts.get('CommandOrControl+Shift+M');
+    expect(press).toBeDefined();
+    press!();
+    // The fake locale is zh-CN and ui.language is 'system': the message is in Chinese.
+    await vi.waitFor(() => expect(fake.state.notifications).toHaveLength(1));
+    expect(fake.state.notifications[0]!.body).toContain('没有正在直播的场次');
+    fake.emitApp('will-quit', {});
+    expect(fake.state.shortcuts.size).toBe(0);
   });
 });

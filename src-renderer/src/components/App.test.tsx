@@ -9,6 +9,7 @@ import {
   SETTING_DEFAULTS,
   type AppInfo,
   type AsrStatus,
+  type Highlight,
   type IngestEndpoints,
   type IngestStatus,
   type MethodName,
@@ -178,6 +179,8 @@ function render(opts: {
   transcript?: { utterances: Utterance[]; partial?: { start: number; text: string } };
   speech?: boolean;
   keywords?: Array<{ keyword: string; at: number }>;
+  highlights?: Highlight[];
+  selectedHighlight?: string;
 }) {
   const client: RendererClient = {
     transport: 'websocket',
@@ -225,6 +228,12 @@ function render(opts: {
   }
   for (const k of opts.keywords ?? []) {
     store.getState().addKeyword({ sessionId: liveSession.id, ...k });
+  }
+  if (opts.highlights) {
+    const s = store.getState();
+    s.beginHighlightsLoad(liveSession.id);
+    s.endHighlightsLoad(liveSession.id, { highlights: opts.highlights });
+    if (opts.selectedHighlight) s.selectHighlight(opts.selectedHighlight);
   }
   // Server rendering reads zustand's initial state; point it at the seeded state.
   const seeded = { ...store, getInitialState: store.getState };
@@ -460,5 +469,87 @@ describe('App frame', () => {
     expect(html.indexOf('data-testid="keyword-chips"')).toBeLessThan(
       html.indexOf('data-testid="transcript-empty"'),
     );
+  });
+});
+
+describe('highlights', () => {
+  const hl = (n: number, over: Partial<Highlight> = {}): Highlight => ({
+    id: `${liveSession.id}-h${n}`,
+    sessionId: liveSession.id,
+    start: n * 30,
+    end: n * 30 + 12,
+    detectedStart: n * 30,
+    detectedEnd: n * 30 + 12,
+    score: 0.82,
+    reasons: [
+      { kind: 'trigger', text: 'trigger "最后三分钟" (urgency)', at: n * 30 + 3, weight: 0.8 },
+      { kind: 'excitement', text: 'loudness +9.5 dB over baseline', at: n * 30 + 4, weight: 0.4 },
+    ],
+    text: `最后三分钟 <b>${n}</b>`,
+    category: 'urgency',
+    state: 'final',
+    review: 'new',
+    delayMs: 1,
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  });
+
+  it('lists the highlights (virtualized) with score, reasons, state and review; the lane shows all', () => {
+    const list = Array.from({ length: 200 }, (_, i) => hl(i + 1));
+    list[0] = hl(1, { state: 'provisional', review: 'accepted' });
+    list[1] = hl(2, {
+      category: 'manual',
+      score: 1,
+      reasons: [{ kind: 'mark', text: 'manual mark (hotkey)', at: 65, weight: 1 }],
+      text: '',
+    });
+    const html = render({ connection: 'connected', language: 'en', live: true, highlights: list });
+    const rows = html.match(/data-testid="highlight-row"[^>]*/g) ?? [];
+    expect(rows.length).toBeGreaterThan(2);
+    expect(rows.length).toBeLessThan(30);
+    expect(rows[0]).toContain('data-review="accepted"');
+    expect(rows[0]).toContain('data-state="provisional"');
+    expect(rows[1]).toContain('data-manual="true"');
+    expect(html).toMatch(/data-testid="highlight-score"[^>]*>82%</);
+    expect(html).toMatch(/data-testid="highlight-reason" data-kind="trigger"[^>]*>最后三分钟</);
+    expect(html).toMatch(/data-kind="excitement"[^>]*>loudness jump</);
+    expect(html).toMatch(/data-kind="mark"[^>]*>manual mark</);
+    expect(html).toContain('&lt;b&gt;1&lt;/b&gt;');
+    expect(html).toContain(en['highlights.noText']);
+    expect(html).toMatch(/data-testid="highlight-state"[^>]*>Open</);
+    expect(html).toContain('data-testid="highlight-thumb" data-status="loading"');
+    expect(html.match(/data-testid="highlight-band"/g)).toHaveLength(200);
+    expect(html).toMatch(/data-testid="highlight-band" data-id="[^"]+-h2" data-manual="true"/);
+    expect(html).toMatch(/data-testid="clip-that" data-live="true"/);
+    expect(html).toContain(
+      'data-testid="highlights-count" aria-live="polite">200 of 200 highlights<',
+    );
+    expect(html).toContain(en['highlights.selectHint']);
+  });
+
+  it('the selected highlight gets its actions; zh-CN speaks throughout', () => {
+    const html = render({
+      connection: 'connected',
+      language: 'zh-CN',
+      live: true,
+      highlights: [hl(1), hl(2, { review: 'dismissed' })],
+      selectedHighlight: `${liveSession.id}-h1`,
+    });
+    expect(html).toMatch(/data-testid="highlight-selected" data-id="[^"]+-h1"/);
+    expect(html).toMatch(/data-testid="highlight-accept"[^>]*>采纳/);
+    expect(html).toMatch(/data-testid="highlight-row"[^>]*-h1"[^>]*aria-current="true"/);
+    expect(html).toContain(zhCN['mark.button']);
+    expect(html).toContain(zhCN['lexicon.open']);
+    expect(html).toMatch(/data-testid="highlight-review">已忽略</);
+  });
+
+  it('says why the list is empty: no session, none yet', () => {
+    expect(render({ connection: 'connected', language: 'en' })).toContain(
+      'data-testid="highlights-empty" data-reason="no-session"',
+    );
+    const html = render({ connection: 'connected', language: 'en', live: true, highlights: [] });
+    expect(html).toContain('data-testid="highlights-empty" data-reason="none-yet"');
+    expect(html).toContain(html$(en['highlights.emptyHint']));
   });
 });

@@ -86,7 +86,7 @@ export function HelpOverlay() {
             </tr>
           </thead>
           <tbody>
-            {SHORTCUTS.map((s) => (
+            {SHORTCUTS.filter((s) => s.inHelp !== false).map((s) => (
               <tr key={s.id} data-shortcut={s.id}>
                 <td>
                   <kbd>{s.display}</kbd>

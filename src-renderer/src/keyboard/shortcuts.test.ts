@@ -91,6 +91,71 @@ describe('matchShortcut', () => {
       closed,
       'back-to-live',
     ],
+    ['M marks the live moment', press({ key: 'm', code: 'KeyM' }), closed, 'mark'],
+    ['Shift+M is nothing', press({ key: 'M', code: 'KeyM', shiftKey: true }), closed, null],
+    [
+      'Ctrl+Shift+M is nothing (the global hotkey)',
+      press({ key: 'M', code: 'KeyM', ctrlKey: true, shiftKey: true }),
+      closed,
+      null,
+    ],
+    ['M on another layout (by code)', press({ key: 'ь', code: 'KeyM' }), closed, 'mark'],
+    ['J selects the next highlight', press({ key: 'j', code: 'KeyJ' }), closed, 'highlight-next'],
+    ['K selects the previous one', press({ key: 'k', code: 'KeyK' }), closed, 'highlight-prev'],
+    ['A accepts', press({ key: 'a', code: 'KeyA' }), closed, 'highlight-accept'],
+    ['D dismisses', press({ key: 'd', code: 'KeyD' }), closed, 'highlight-dismiss'],
+    [
+      'Delete dismisses',
+      press({ key: 'Delete', code: 'Delete' }),
+      closed,
+      'highlight-dismiss-delete',
+    ],
+    ['U undoes', press({ key: 'u', code: 'KeyU' }), closed, 'highlight-undo'],
+    [
+      'Enter plays the selected highlight',
+      press({ key: 'Enter', code: 'Enter' }),
+      closed,
+      'highlight-seek',
+    ],
+    [
+      'Enter on a focused button presses the button',
+      press({ key: 'Enter', code: 'Enter', target: { tagName: 'BUTTON' } }),
+      closed,
+      null,
+    ],
+    [
+      '[ moves the in point earlier',
+      press({ key: '[', code: 'BracketLeft' }),
+      closed,
+      'highlight-in-earlier',
+    ],
+    [']', press({ key: ']', code: 'BracketRight' }), closed, 'highlight-in-later'],
+    [
+      'Shift+[ (key is {) moves the out point earlier',
+      press({ key: '{', code: 'BracketLeft', shiftKey: true }),
+      closed,
+      'highlight-out-earlier',
+    ],
+    [
+      'Shift+]',
+      press({ key: '}', code: 'BracketRight', shiftKey: true }),
+      closed,
+      'highlight-out-later',
+    ],
+    [
+      'Alt+[ on macOS (key is “)',
+      press({ key: '“', code: 'BracketLeft', altKey: true }),
+      closed,
+      'highlight-in-earlier-fine',
+    ],
+    [
+      'Alt+Shift+]',
+      press({ key: '’', code: 'BracketRight', altKey: true, shiftKey: true }),
+      closed,
+      'highlight-out-later-fine',
+    ],
+    ['Ctrl+[ is nothing', press({ key: '[', code: 'BracketLeft', ctrlKey: true }), closed, null],
+    ['A while overlay open', press({ key: 'a', code: 'KeyA' }), open, null],
     ['L while overlay open', press({ key: 'l', code: 'KeyL' }), open, null],
     ['Esc while overlay closed', press({ key: 'Escape', code: 'Escape' }), closed, null],
     ['Esc while overlay open', press({ key: 'Escape', code: 'Escape' }), open, 'close-help'],
@@ -143,6 +208,31 @@ describe('isControlTarget', () => {
 });
 
 describe('shortcut table', () => {
+  it('nudges move by 0.5 s, with Alt by 0.1 s; the Alt and Delete variants are not listed', () => {
+    const nudges = SHORTCUTS.flatMap((s) =>
+      s.action.type === 'highlightNudge' ? [[s.display, s.action.edge, s.action.delta]] : [],
+    );
+    expect(nudges).toEqual([
+      ['[', 'in', -0.5],
+      [']', 'in', 0.5],
+      ['Shift+[', 'out', -0.5],
+      ['Shift+]', 'out', 0.5],
+      ['Alt+[', 'in', -0.1],
+      ['Alt+]', 'in', 0.1],
+      ['Alt+Shift+[', 'out', -0.1],
+      ['Alt+Shift+]', 'out', 0.1],
+    ]);
+    const hidden = SHORTCUTS.filter((s) => s.inHelp === false).map((s) => s.id);
+    expect(hidden.sort()).toEqual([
+      'highlight-dismiss-delete',
+      'highlight-in-earlier-fine',
+      'highlight-in-later-fine',
+      'highlight-out-earlier-fine',
+      'highlight-out-later-fine',
+    ]);
+    expect(SHORTCUTS.find((s) => s.id === 'mark')?.display).toBe('M');
+  });
+
   it('has unique ids and one Alt+N entry per pane, in pane order', () => {
     const ids = SHORTCUTS.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);

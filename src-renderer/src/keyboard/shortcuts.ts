@@ -2,8 +2,10 @@
  * The keyboard shortcut table. One list drives both the global key handler and the help overlay,
  * so what the overlay says is what the keys do.
  */
+import type { Highlight } from '../contract';
 import type { MessageKey } from '../i18n/en';
 import { PANE_IDS, type PaneId } from '../panes/paneIds';
+import type { NudgeEdge } from '../state/highlights';
 
 export type ShortcutAction =
   | { type: 'openHelp' }
@@ -11,7 +13,13 @@ export type ShortcutAction =
   | { type: 'focusPane'; pane: PaneId }
   | { type: 'cycleLanguage' }
   | { type: 'backToLive' }
-  | { type: 'togglePlay' };
+  | { type: 'togglePlay' }
+  /** "Clip that!": mark the live moment. */
+  | { type: 'mark' }
+  | { type: 'highlightStep'; dir: 1 | -1 }
+  | { type: 'highlightReview'; review: Highlight['review'] }
+  | { type: 'highlightSeek' }
+  | { type: 'highlightNudge'; edge: NudgeEdge; delta: number };
 
 export interface KeyCombo {
   /** Matches KeyboardEvent.key (case-insensitive for letters). */
@@ -39,9 +47,107 @@ export interface Shortcut {
    * focused button, toggles a checkbox, plays a focused <video> through its own controls).
    */
   readonly notOnControls?: boolean;
+  /** false: a variant the overlay does not list (its listed sibling's description names it). */
+  readonly inHelp?: boolean;
 }
 
 const plain = { alt: false, ctrl: false, meta: false } as const;
+
+/** Nudge steps, seconds: [ and ] move by NUDGE_S, with Alt by FINE_NUDGE_S. */
+export const NUDGE_S = 0.5;
+export const FINE_NUDGE_S = 0.1;
+
+function letter(
+  id: string,
+  char: string,
+  action: ShortcutAction,
+  description: MessageKey,
+  extra: Partial<Shortcut> = {},
+): Shortcut {
+  return {
+    id,
+    combo: { key: char, code: `Key${char.toUpperCase()}`, ...plain, shift: false },
+    display: char.toUpperCase(),
+    action,
+    description,
+    when: 'overlayClosed',
+    ...extra,
+  };
+}
+
+function nudge(edge: NudgeEdge, sign: 1 | -1, fine: boolean): Shortcut {
+  const bracket = sign < 0 ? '[' : ']';
+  const shift = edge === 'out';
+  const display = `${fine ? 'Alt+' : ''}${shift ? 'Shift+' : ''}${bracket}`;
+  return {
+    id: `highlight-${edge}-${sign < 0 ? 'earlier' : 'later'}${fine ? '-fine' : ''}`,
+    combo: {
+      key: bracket,
+      code: sign < 0 ? 'BracketLeft' : 'BracketRight',
+      ...plain,
+      alt: fine,
+      shift,
+    },
+    display,
+    action: { type: 'highlightNudge', edge, delta: sign * (fine ? FINE_NUDGE_S : NUDGE_S) },
+    description: `shortcut.nudge.${edge}.${sign < 0 ? 'earlier' : 'later'}`,
+    when: 'overlayClosed',
+    ...(fine ? { inHelp: false } : {}),
+  };
+}
+
+/** The highlights pane's keys: select, review, seek and nudge the selected highlight. */
+const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
+  letter('mark', 'm', { type: 'mark' }, 'shortcut.mark'),
+  letter('highlight-next', 'j', { type: 'highlightStep', dir: 1 }, 'shortcut.highlightNext'),
+  letter('highlight-prev', 'k', { type: 'highlightStep', dir: -1 }, 'shortcut.highlightPrev'),
+  letter(
+    'highlight-accept',
+    'a',
+    { type: 'highlightReview', review: 'accepted' },
+    'shortcut.highlightAccept',
+  ),
+  letter(
+    'highlight-dismiss',
+    'd',
+    { type: 'highlightReview', review: 'dismissed' },
+    'shortcut.highlightDismiss',
+    { display: 'D / Delete' },
+  ),
+  {
+    id: 'highlight-dismiss-delete',
+    combo: { key: 'Delete', ...plain, shift: false },
+    display: 'Delete',
+    action: { type: 'highlightReview', review: 'dismissed' },
+    description: 'shortcut.highlightDismiss',
+    when: 'overlayClosed',
+    inHelp: false,
+  },
+  letter(
+    'highlight-undo',
+    'u',
+    { type: 'highlightReview', review: 'new' },
+    'shortcut.highlightUndo',
+  ),
+  {
+    id: 'highlight-seek',
+    combo: { key: 'Enter', ...plain, shift: false },
+    display: 'Enter',
+    action: { type: 'highlightSeek' },
+    description: 'shortcut.highlightSeek',
+    when: 'overlayClosed',
+    // Enter on a focused button (a highlight row included) presses that button.
+    notOnControls: true,
+  },
+  nudge('in', -1, false),
+  nudge('in', 1, false),
+  nudge('out', -1, false),
+  nudge('out', 1, false),
+  nudge('in', -1, true),
+  nudge('in', 1, true),
+  nudge('out', -1, true),
+  nudge('out', 1, true),
+];
 
 export const SHORTCUTS: readonly Shortcut[] = [
   {
@@ -85,6 +191,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     when: 'overlayClosed',
     notOnControls: true,
   },
+  ...HIGHLIGHT_SHORTCUTS,
   {
     id: 'close-help',
     combo: { key: 'Escape', ...plain, shift: 'any' },

@@ -1,12 +1,30 @@
 import { useEffect } from 'react';
+import { onSelected, selectedHighlight, stepHighlight } from '../highlights/commands';
 import { nextLanguageSetting } from '../i18n/language';
 import { paneDomId } from '../panes/paneIds';
 import { useEngine } from '../state/context';
+import type { AppState } from '../state/store';
 import { matchShortcut, type ShortcutAction } from './shortcuts';
 
-/** Player shortcuts do nothing (and keep the key's default) while no player is shown. */
-const needsPlayer = (action: ShortcutAction): boolean =>
-  action.type === 'backToLive' || action.type === 'togglePlay';
+/**
+ * Whether a shortcut has something to act on now. When not, it does nothing and the key keeps its
+ * default: player keys need a player, the review / seek / nudge keys a selected highlight.
+ */
+function applicable(action: ShortcutAction, s: AppState): boolean {
+  switch (action.type) {
+    case 'backToLive':
+    case 'togglePlay':
+      return s.player !== null;
+    case 'highlightReview':
+    case 'highlightSeek':
+    case 'highlightNudge':
+      return selectedHighlight(s) !== null;
+    case 'highlightStep':
+      return s.selectedSessionId !== null;
+    default:
+      return true;
+  }
+}
 
 /** One window-level key handler driven by the shortcut table. */
 export function useShortcuts(): void {
@@ -36,6 +54,21 @@ export function useShortcuts(): void {
         case 'togglePlay':
           s.player?.togglePlay();
           return;
+        case 'mark':
+          void actions.mark('hotkey');
+          return;
+        case 'highlightStep':
+          stepHighlight(store, action.dir);
+          return;
+        case 'highlightReview':
+          onSelected(store, actions, { type: 'review', review: action.review });
+          return;
+        case 'highlightSeek':
+          onSelected(store, actions, { type: 'seek' });
+          return;
+        case 'highlightNudge':
+          onSelected(store, actions, { type: 'nudge', edge: action.edge, delta: action.delta });
+          return;
       }
     };
     const onKeyDown = (ev: KeyboardEvent): void => {
@@ -60,7 +93,7 @@ export function useShortcuts(): void {
         { overlayOpen: store.getState().helpOpen },
       );
       if (!shortcut) return;
-      if (needsPlayer(shortcut.action) && store.getState().player === null) return;
+      if (!applicable(shortcut.action, store.getState())) return;
       ev.preventDefault();
       run(shortcut.action);
     };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Session } from '../contract';
+import { HighlightStrip } from '../highlights/HighlightLane';
 import { IngestStatusBar } from '../live/IngestStatusBar';
 import { LivePlayer } from '../live/LivePlayer';
 import { MarkerTimeline } from '../live/MarkerTimeline';
@@ -80,6 +81,7 @@ function LiveSession(props: { session: Session }) {
       <IngestStatusBar session={session} status={status} />
       {body}
       <MarkerTimeline markers={markers} durationS={durationS} />
+      <HighlightStrip session={session} durationS={durationS} />
       <Waveform sessionId={id} live={!ended} durationS={ended ? durationS : 0} />
     </div>
   );

@@ -1,14 +1,6 @@
 import { NotBuilt } from './NotBuilt';
 import { Pane } from './Pane';
 
-export function HighlightsPane() {
-  return (
-    <Pane pane="highlights">
-      <NotBuilt empty="pane.highlights.empty" future="pane.highlights.future" />
-    </Pane>
-  );
-}
-
 export function PromptPane() {
   return (
     <Pane pane="prompt">

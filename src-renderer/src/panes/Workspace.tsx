@@ -1,6 +1,7 @@
 import { LivePane } from './LivePane';
 import { MonitorPane } from './MonitorPane';
-import { HighlightsPane, PromptPane, ReviewPane } from './PlannedPanes';
+import { HighlightsPane } from './HighlightsPane';
+import { PromptPane, ReviewPane } from './PlannedPanes';
 import { TranscriptPane } from './TranscriptPane';
 
 /** The six panes in a 3×2 grid. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ApiError,
+  DETECT_DEFAULTS,
   type AppInfo,
   type EventName,
   type EventPayload,
   type AsrStatus,
+  type Highlight,
   type MethodName,
   type ModelInfo,
   type Session,
@@ -12,6 +14,7 @@ import {
   type Settings,
 } from '../contract';
 import type { ConnectionState, RendererClient } from '../api/types';
+import { onSelected, selectedHighlight, shownHighlights } from '../highlights/commands';
 import { effectiveLanguage } from './context';
 import { connectEngine } from './engine';
 import { createAppStore, MAX_NOTICES, sortedSessions } from './store';
@@ -601,5 +604,226 @@ describe('speech & models wiring', () => {
     expect(store.getState().keywords['sess_aaaaaaaa']).toEqual([
       { sessionId: 'sess_aaaaaaaa', keyword: '最后三分钟', at: 83 },
     ]);
+  });
+});
+
+describe('highlights wiring', () => {
+  const S = 'sess_aaaaaaaa';
+  const hl = (id: string, start: number, over: Partial<Highlight> = {}): Highlight => ({
+    id,
+    sessionId: S,
+    start,
+    end: start + 10,
+    detectedStart: start,
+    detectedEnd: start + 10,
+    score: 0.8,
+    reasons: [{ kind: 'trigger', text: 'trigger "全场五折" (price)', at: start + 1, weight: 0.8 }],
+    text: '全场五折',
+    category: 'price',
+    state: 'final',
+    review: 'new',
+    delayMs: 1,
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  });
+  const live = (id: string, createdAt: number): Session => ({
+    ...mk(id, createdAt),
+    status: 'live',
+  });
+
+  it('loads a session, then follows highlight.upserted (other sessions are not kept)', async () => {
+    const { store, actions, emit } = setup({
+      'highlights.list': () => ({ highlights: [hl(`${S}-h2`, 30), hl(`${S}-h1`, 5)] }),
+    });
+    emit('highlight.upserted', hl(`${S}-h0`, 1));
+    expect(store.getState().highlights[S]).toBeUndefined();
+    await actions.loadHighlights(S);
+    emit('highlight.upserted', hl(`${S}-h3`, 20, { state: 'provisional' }));
+    emit('highlight.upserted', { ...hl('sess_bbbbbbbb-h1', 1), sessionId: 'sess_bbbbbbbb' });
+    const entry = store.getState().highlights[S]!;
+    expect(entry.status).toBe('loaded');
+    expect(entry.list.map((h) => h.id)).toEqual([`${S}-h1`, `${S}-h3`, `${S}-h2`]);
+    expect(store.getState().highlights['sess_bbbbbbbb']).toBeUndefined();
+  });
+
+  it('quick nudges add up, show at once, and the last answer wins', async () => {
+    const pending: Array<(h: Highlight) => void> = [];
+    const inputs: unknown[] = [];
+    const { store, actions, emit } = setup({
+      'highlights.list': () => ({ highlights: [hl('h1', 10)] }),
+      'highlights.nudge': (input) => {
+        inputs.push(input);
+        return new Promise<Highlight>((resolve) => pending.push(resolve));
+      },
+    });
+    await actions.loadHighlights(S);
+    const a = actions.nudgeHighlight('h1', 'in', -0.5);
+    const b = actions.nudgeHighlight('h1', 'in', -0.5);
+    const c = actions.nudgeHighlight('h1', 'out', 0.5);
+    expect(inputs).toEqual([
+      { id: 'h1', start: 9.5, end: 20 },
+      { id: 'h1', start: 9, end: 20 },
+      { id: 'h1', start: 9, end: 20.5 },
+    ]);
+    const shown = () => store.getState().highlights[S]!.list[0]!;
+    expect([shown().start, shown().end]).toEqual([9, 20.5]);
+    // An event for an earlier press does not pull the window back while the last is on its way.
+    emit('highlight.upserted', hl('h1', 9.5, { end: 20, updatedAt: 2 }));
+    expect([shown().start, shown().end]).toEqual([9, 20.5]);
+    pending[0]!(hl('h1', 9.5, { end: 20, updatedAt: 2 }));
+    pending[1]!(hl('h1', 9, { end: 20, updatedAt: 3 }));
+    await Promise.all([a, b]);
+    expect([shown().start, shown().end]).toEqual([9, 20.5]);
+    pending[2]!(hl('h1', 9, { end: 20.5, updatedAt: 4 }));
+    await c;
+    expect(shown()).toMatchObject({ start: 9, end: 20.5, updatedAt: 4 });
+  });
+
+  it('a refused nudge puts the window back and says why', async () => {
+    const { store, actions } = setup({
+      'highlights.list': () => ({ highlights: [hl('h1', 10)] }),
+      'highlights.nudge': () => {
+        throw new ApiError('bad_request', 'The in point 10.5 s is past the recorded media');
+      },
+    });
+    await actions.loadHighlights(S);
+    await actions.nudgeHighlight('h1', 'in', 0.5);
+    await settle();
+    expect(store.getState().highlights[S]!.list[0]).toMatchObject({ start: 10, end: 20 });
+    expect(store.getState().notices).toEqual([
+      expect.objectContaining({
+        kind: 'error',
+        action: 'action.nudgeHighlight',
+        message: 'The in point 10.5 s is past the recorded media',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['the given session', 'sess_given001', 'sess_given001'],
+    ['the selected session when it is live', undefined, 'sess_selected1'],
+  ] as const)('mark targets %s', async (_name, given, expected) => {
+    const inputs: unknown[] = [];
+    const { store, actions } = setup({
+      'highlights.mark': (input) => {
+        inputs.push(input);
+        return hl('m1', 70, { category: 'manual', score: 1 });
+      },
+    });
+    store
+      .getState()
+      .setSessions([live('sess_selected1', 1), live('sess_newest01', 5), mk('sess_given001', 2)]);
+    store.getState().selectSession('sess_selected1');
+    const r = await actions.mark('button', given);
+    expect(r.ok).toBe(true);
+    expect(inputs).toEqual([{ sessionId: expected, source: 'button' }]);
+    expect(store.getState().notices).toEqual([
+      expect.objectContaining({ kind: 'info', messageKey: 'mark.done' }),
+    ]);
+  });
+
+  it('M marks the newest live session when the selected one is not live', async () => {
+    const inputs: unknown[] = [];
+    const { store, actions } = setup({
+      'highlights.mark': (input) => (inputs.push(input), hl('m1', 70)),
+    });
+    store
+      .getState()
+      .setSessions([mk('sess_idle0001', 9), live('sess_old00001', 1), live('sess_new00001', 5)]);
+    store.getState().selectSession('sess_idle0001');
+    await actions.mark('hotkey');
+    expect(inputs).toEqual([{ sessionId: 'sess_new00001', source: 'hotkey' }]);
+  });
+
+  it('a refused mark shows the engine reason; no session at all says so', async () => {
+    const { store, actions } = setup({
+      'highlights.mark': () => {
+        throw new ApiError(
+          'unavailable',
+          'This session is not live: marks apply to a live session',
+        );
+      },
+    });
+    expect((await actions.mark('hotkey')).ok).toBe(false);
+    expect(store.getState().notices.at(-1)).toMatchObject({ messageKey: 'mark.noSession' });
+    store.getState().setSessions([mk('sess_ended001', 1)]);
+    store.getState().selectSession('sess_ended001');
+    await actions.mark('hotkey');
+    expect(store.getState().notices.at(-1)).toMatchObject({
+      kind: 'error',
+      action: 'action.mark',
+      message: 'This session is not live: marks apply to a live session',
+      code: 'unavailable',
+    });
+  });
+
+  it('asks for a thumbnail once, and again only when a provisional one had none', async () => {
+    let reply: string | null = null;
+    const { store, actions, calls } = setup({ 'highlights.thumbnail': () => ({ path: reply }) });
+    const open = hl('h1', 5, { state: 'provisional' });
+    actions.loadThumbnail(open);
+    actions.loadThumbnail(open);
+    expect(store.getState().thumbnails['h1']?.status).toBe('loading');
+    await settle();
+    actions.loadThumbnail(open);
+    expect(store.getState().thumbnails['h1']).toEqual({
+      status: 'none',
+      path: null,
+      forState: 'provisional',
+    });
+    reply = 'sessions/s/thumbs/h1.jpg';
+    actions.loadThumbnail({ ...open, state: 'final' });
+    await settle();
+    actions.loadThumbnail({ ...open, state: 'final' });
+    expect(store.getState().thumbnails['h1']).toEqual({
+      status: 'ready',
+      path: 'sessions/s/thumbs/h1.jpg',
+      forState: 'final',
+    });
+    expect(calls.filter(([m]) => m === 'highlights.thumbnail')).toHaveLength(2);
+  });
+
+  it('detection settings: a refusal comes back to the form, not as a notice', async () => {
+    const { store, actions } = setup({
+      'settings.set': () => {
+        throw new ApiError('bad_request', 'value.preRollMinS: the minimum pre-roll is longer');
+      },
+    });
+    const r = await actions.saveDetectSettings({ ...DETECT_DEFAULTS, preRollMinS: 20 });
+    expect(r).toMatchObject({ ok: false, code: 'bad_request' });
+    expect(store.getState().notices).toEqual([]);
+  });
+
+  it('lexicon.changed events keep the lexicon current', () => {
+    const { store, emit } = setup({});
+    const lexicon = { version: 1 as const, entries: [] };
+    emit('lexicon.changed', { lexicon, builtIn: false });
+    expect(store.getState().lexicon).toEqual({ lexicon, builtIn: false });
+  });
+
+  it('dismissing the selected highlight under the "new" filter selects its neighbour', async () => {
+    const { store, actions } = setup({
+      'highlights.list': () => ({ highlights: [hl('h1', 1), hl('h2', 2), hl('h3', 3)] }),
+      'highlights.review': (input) => {
+        const { id, review } = input as { id: string; review: Highlight['review'] };
+        return hl(id, Number(id.slice(1)), { review, updatedAt: 2 });
+      },
+    });
+    store.getState().setSessions([mk(S, 1)]);
+    store.getState().selectSession(S);
+    await actions.loadHighlights(S);
+    store.getState().setHighlightFilter({ review: 'new' });
+    store.getState().selectHighlight('h2');
+    expect(onSelected(store, actions, { type: 'review', review: 'dismissed' })).toBe(true);
+    await settle();
+    expect(store.getState().selectedHighlightId).toBe('h3');
+    expect(shownHighlights(store.getState()).map((h) => h.id)).toEqual(['h1', 'h3']);
+    // Accepting under "all" keeps the selection where it is.
+    store.getState().setHighlightFilter({ review: 'all' });
+    onSelected(store, actions, { type: 'review', review: 'accepted' });
+    await settle();
+    expect(store.getState().selectedHighlightId).toBe('h3');
+    expect(selectedHighlight(store.getState())?.review).toBe('accepted');
   });
 });

@@ -3,21 +3,27 @@
  * reloads what may have changed while away, and user actions call the engine and report failures.
  */
 import type {
+  DetectSettings,
   ErrorCode,
+  Highlight,
   IngestEndpoints,
   IngestSourceInput,
+  Lexicon,
   LoudnessFrame,
   ModelInfo,
   Session,
   SessionMedia,
   SettingChange,
+  Settings,
   StorageUsage,
 } from '../contract';
 import { ApiError } from '../contract';
 import { toApiError } from '../api/decode';
 import type { RendererClient } from '../api/types';
 import type { MessageKey } from '../i18n/en';
-import type { AppStore } from './store';
+import { formatDuration } from '../live/format';
+import { nudgedWindow, type NudgeEdge } from './highlights';
+import type { AppStore, LexiconState } from './store';
 
 /** An action's outcome for inline display: the value, or the engine's reason. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; code: ErrorCode };
@@ -75,6 +81,36 @@ export interface EngineActions {
   pullModel(id: string, mirror: 'global' | 'cn'): Promise<Outcome<ModelInfo[]>>;
   /** Installs a model from a directory on the engine's machine; then reads the ASR status again. */
   importModel(id: string | null, dir: string): Promise<Outcome<ModelInfo[]>>;
+  /**
+   * Loads a session's highlights; the highlight.upserted events keep them current afterwards.
+   * Concurrent calls share one load.
+   */
+  loadHighlights(sessionId: string): Promise<void>;
+  /** The operator's decision ('new' undoes it); a failure becomes a notice. */
+  reviewHighlight(id: string, review: Highlight['review']): Promise<Outcome<Highlight>>;
+  /**
+   * Moves one edge of a highlight by delta seconds. Shown at once; presses made while one is on
+   * its way add up. A refusal puts the window back and becomes a notice.
+   */
+  nudgeHighlight(id: string, edge: NudgeEdge, delta: number): Promise<void>;
+  /**
+   * "Clip that!": marks the live moment of the session given (the button under a player), else of
+   * the selected session when it is live, else of the newest live one (the M key). The result or
+   * the reason (e.g. the session is not live) is shown as a notice.
+   */
+  mark(source: 'button' | 'hotkey', sessionId?: string): Promise<Outcome<Highlight>>;
+  /** Asks for a highlight's still once (again when a provisional one had none). */
+  loadThumbnail(h: Highlight): void;
+  /** The trigger lexicon in use. */
+  loadLexicon(): Promise<Outcome<LexiconState>>;
+  /** Replaces the lexicon; the engine's refusal names the bad entry. */
+  saveLexicon(lexicon: Lexicon): Promise<Outcome<LexiconState>>;
+  /** Back to the built-in lexicon. */
+  resetLexicon(): Promise<Outcome<LexiconState>>;
+  /** The detection presets (e-commerce, gaming, talk show). */
+  loadDetectPresets(): Promise<Outcome<Array<{ name: string; settings: DetectSettings }>>>;
+  /** Saves the detection settings; the engine's validation error comes back (not a notice). */
+  saveDetectSettings(value: DetectSettings): Promise<Outcome<Settings>>;
   /** Stops listening to the client. */
   detach(): void;
 }
@@ -181,7 +217,43 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     return p;
   };
 
+  const highlightLoads = new Map<string, Promise<void>>();
+  const loadHighlights = (sessionId: string): Promise<void> => {
+    const running = highlightLoads.get(sessionId);
+    if (running) return running;
+    const run = async () => {
+      state().beginHighlightsLoad(sessionId);
+      const r = await outcome(() => client.call('highlights.list', { sessionId }));
+      state().endHighlightsLoad(
+        sessionId,
+        r.ok ? { highlights: r.value.highlights } : { message: r.message, code: r.code },
+      );
+    };
+    const p = run().finally(() => highlightLoads.delete(sessionId));
+    highlightLoads.set(sessionId, p);
+    return p;
+  };
+
+  const findHighlight = (id: string): Highlight | null => {
+    for (const s of Object.values(state().highlights)) {
+      const h = s.list.find((x) => x.id === id);
+      if (h) return h;
+    }
+    return null;
+  };
+
+  /** Nudges on their way, per highlight: the window the last press asked for. */
+  const pendingNudges = new Map<string, { start: number; end: number }>();
+
+  const thumbnailCalls = new Set<string>();
+
   const unsubscribers = [
+    client.subscribe('highlight.upserted', (h) => {
+      // A nudge on its way is shown until its own answer arrives.
+      const pending = pendingNudges.get(h.id);
+      state().upsertHighlight(pending ? { ...h, ...pending } : h);
+    }),
+    client.subscribe('lexicon.changed', (l) => state().setLexicon(l)),
     client.subscribe('session.upserted', (session) => {
       const before = state().sessions[session.id];
       state().upsertSession(session);
@@ -332,6 +404,133 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
         state().setModels(r.value);
         await loadAsrStatus();
       }
+      return r;
+    },
+
+    loadHighlights,
+
+    async reviewHighlight(id, review) {
+      const r = await outcome(() => client.call('highlights.review', { id, review }));
+      if (r.ok) state().upsertHighlight(r.value);
+      else reportFailure('action.reviewHighlight', new ApiError(r.code, r.message));
+      return r;
+    },
+
+    async nudgeHighlight(id, edge, delta) {
+      const held = findHighlight(id);
+      if (!held) return;
+      const base = pendingNudges.get(id) ?? { start: held.start, end: held.end };
+      const target = nudgedWindow(base, edge, delta);
+      if (!target) return;
+      pendingNudges.set(id, target);
+      state().upsertHighlight({ ...held, ...target });
+      const r = await outcome(() => client.call('highlights.nudge', { id, ...target }));
+      const latest = pendingNudges.get(id);
+      const last =
+        latest !== undefined && latest.start === target.start && latest.end === target.end;
+      if (last) pendingNudges.delete(id);
+      if (r.ok) {
+        if (last) state().upsertHighlight(r.value);
+        return;
+      }
+      if (last) {
+        // Put back what the engine holds (its copy may be newer than the one nudged).
+        const now = findHighlight(id);
+        state().upsertHighlight({ ...(now ?? held), start: held.start, end: held.end });
+        void loadHighlights(held.sessionId);
+      }
+      reportFailure('action.nudgeHighlight', new ApiError(r.code, r.message));
+    },
+
+    async mark(source, sessionId) {
+      const s = state();
+      const selected = s.selectedSessionId !== null ? s.sessions[s.selectedSessionId] : undefined;
+      const live = Object.values(s.sessions)
+        .filter((x) => x.status === 'live')
+        .sort((a, b) => b.createdAt - a.createdAt)[0];
+      const target =
+        sessionId !== undefined
+          ? s.sessions[sessionId]
+          : selected?.status === 'live'
+            ? selected
+            : (live ?? selected);
+      if (!target) {
+        s.pushNotice({
+          kind: 'error',
+          action: null,
+          message: '',
+          messageKey: 'mark.noSession',
+          params: {},
+          code: null,
+        });
+        return { ok: false, message: 'No session to mark', code: 'bad_request' };
+      }
+      const r = await outcome(() =>
+        client.call('highlights.mark', { sessionId: target.id, source }),
+      );
+      if (r.ok) {
+        state().upsertHighlight(r.value);
+        state().pushNotice({
+          kind: 'info',
+          action: null,
+          message: '',
+          messageKey: 'mark.done',
+          params: {
+            time: formatDuration(r.value.start),
+            end: formatDuration(r.value.end),
+            title: target.title,
+          },
+          code: null,
+        });
+      } else {
+        reportFailure('action.mark', new ApiError(r.code, r.message));
+      }
+      return r;
+    },
+
+    loadThumbnail(h) {
+      const known = state().thumbnails[h.id];
+      if (thumbnailCalls.has(h.id)) return;
+      if (known && (known.status !== 'none' || known.forState === h.state)) return;
+      thumbnailCalls.add(h.id);
+      state().setThumbnail(h.id, { status: 'loading', path: null, forState: h.state });
+      void outcome(() => client.call('highlights.thumbnail', { id: h.id })).then((r) => {
+        thumbnailCalls.delete(h.id);
+        const path = r.ok ? r.value.path : null;
+        state().setThumbnail(h.id, {
+          status: path !== null ? 'ready' : 'none',
+          path,
+          forState: h.state,
+        });
+      });
+    },
+
+    async loadLexicon() {
+      const r = await outcome(() => client.call('lexicon.get', {}));
+      if (r.ok) state().setLexicon(r.value);
+      return r;
+    },
+
+    async saveLexicon(lexicon) {
+      const r = await outcome(() => client.call('lexicon.set', { lexicon }));
+      if (r.ok) state().setLexicon(r.value);
+      return r;
+    },
+
+    async resetLexicon() {
+      const r = await outcome(() => client.call('lexicon.reset', {}));
+      if (r.ok) state().setLexicon(r.value);
+      return r;
+    },
+
+    async loadDetectPresets() {
+      const r = await outcome(() => client.call('detect.presets', {}));
+      return r.ok ? { ok: true, value: r.value.presets } : r;
+    },
+
+    async saveDetectSettings(value) {
+      const r = await outcome(() => client.call('settings.set', { key: 'detect.settings', value }));
+      if (r.ok) state().setSettings(r.value);
       return r;
     },
 

@@ -1,15 +1,18 @@
 /**
  * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
- * storage, transcripts, speech & models) are fed by engine results and events (see engine.ts); the
- * rest is view state (notices, help overlay, the mounted player).
+ * storage, transcripts, speech & models, highlights & lexicon) are fed by engine results and events
+ * (see engine.ts); the rest is view state (notices, help overlay, the mounted player, the
+ * highlight filter and selection).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type {
   AppInfo,
   AsrStatus,
   ErrorCode,
+  Highlight,
   IngestEndpoints,
   IngestStatus,
+  Lexicon,
   LoudnessFrame,
   ModelInfo,
   Session,
@@ -22,6 +25,14 @@ import type {
 import type { ConnectionState } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { LoudnessRing } from '../live/loudnessRing';
+import {
+  beginLoad as beginHighlightsLoad,
+  DEFAULT_FILTER,
+  endLoad as endHighlightsLoad,
+  upsertHighlight,
+  type HighlightFilter,
+  type HighlightsBySession,
+} from './highlights';
 import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
 import { addKeyword, type KeywordHit, type Keywords } from './keywords';
 import { applyProgress, beginPull, endPull, type ModelProgress, type Pulls } from './models';
@@ -152,6 +163,44 @@ export interface SpeechSlice {
   addKeyword(hit: KeywordHit): void;
 }
 
+/** A highlight's still, as far as this window knows. */
+export interface ThumbnailState {
+  status: 'loading' | 'ready' | 'none';
+  /** Relative to the data directory (ready only). */
+  path: string | null;
+  /** The highlight's state when it was asked for: a provisional one without a still asks again. */
+  forState: Highlight['state'];
+}
+
+/** Thumbnails remembered (the oldest asked go first). */
+export const MAX_THUMBNAILS = 500;
+
+export interface LexiconState {
+  lexicon: Lexicon;
+  builtIn: boolean;
+}
+
+export interface HighlightsSlice {
+  /** Per session (a few kept): highlights by start and the load state. See highlights.ts. */
+  highlights: HighlightsBySession;
+  /** What the highlights pane shows (J/K move within it). */
+  highlightFilter: HighlightFilter;
+  selectedHighlightId: string | null;
+  thumbnails: Readonly<Record<string, ThumbnailState>>;
+  /** The trigger lexicon in use; null until read (lexicon.get) or announced (lexicon.changed). */
+  lexicon: LexiconState | null;
+  beginHighlightsLoad(sessionId: string): void;
+  endHighlightsLoad(
+    sessionId: string,
+    result: { highlights: readonly Highlight[] } | { message: string; code: ErrorCode },
+  ): void;
+  upsertHighlight(h: Highlight): void;
+  setHighlightFilter(change: Partial<HighlightFilter>): void;
+  selectHighlight(id: string | null): void;
+  setThumbnail(id: string, state: ThumbnailState): void;
+  setLexicon(lexicon: LexiconState): void;
+}
+
 /** A request to move the live player to a media time (the player consumes it). */
 export interface SeekRequest {
   sessionId: string;
@@ -184,6 +233,7 @@ export type AppState = ConnectionSlice &
   StorageSlice &
   TranscriptSlice &
   SpeechSlice &
+  HighlightsSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -333,6 +383,38 @@ const speechSlice: Slice<SpeechSlice> = (set) => {
   };
 };
 
+const highlightsSlice: Slice<HighlightsSlice> = (set) => {
+  const update = (f: (h: HighlightsBySession) => HighlightsBySession) =>
+    set((s) => {
+      const next = f(s.highlights);
+      return next === s.highlights ? {} : { highlights: next };
+    });
+  return {
+    highlights: {},
+    highlightFilter: DEFAULT_FILTER,
+    selectedHighlightId: null,
+    thumbnails: {},
+    lexicon: null,
+    beginHighlightsLoad: (sessionId) => update((h) => beginHighlightsLoad(h, sessionId)),
+    endHighlightsLoad: (sessionId, result) =>
+      update((h) => endHighlightsLoad(h, sessionId, result)),
+    upsertHighlight: (highlight) => update((h) => upsertHighlight(h, highlight)),
+    setHighlightFilter: (change) =>
+      set((s) => ({ highlightFilter: { ...s.highlightFilter, ...change } })),
+    selectHighlight: (selectedHighlightId) => set({ selectedHighlightId }),
+    setThumbnail: (id, state) =>
+      set((s) => {
+        const next: Record<string, ThumbnailState> = { ...s.thumbnails };
+        delete next[id];
+        next[id] = state;
+        const ids = Object.keys(next);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_THUMBNAILS))) delete next[old];
+        return { thumbnails: next };
+      }),
+    setLexicon: (lexicon) => set({ lexicon }),
+  };
+};
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => {
@@ -367,6 +449,7 @@ export function createAppStore(init: StoreInit): AppStore {
     ...storageSlice(...a),
     ...transcriptSlice(...a),
     ...speechSlice(...a),
+    ...highlightsSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }

@@ -1,0 +1,116 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Highlight } from '../contract';
+import { DetectSettingsDialog } from '../highlights/DetectSettingsDialog';
+import { HighlightFilters } from '../highlights/HighlightFilters';
+import { HighlightList } from '../highlights/HighlightList';
+import { LexiconDialog } from '../highlights/LexiconDialog';
+import { SelectedActions } from '../highlights/SelectedActions';
+import { useAppState, useEngine, useT } from '../state/context';
+import { filterHighlights } from '../state/highlights';
+import { Pane } from './Pane';
+
+const NONE: readonly Highlight[] = [];
+
+/** The selected session's highlights: filters, the list, and what to do with the selected one. */
+function SessionHighlights(props: { sessionId: string }) {
+  const t = useT();
+  const { actions } = useEngine();
+  const { sessionId } = props;
+  const connected = useAppState((s) => s.connection === 'connected');
+  const entry = useAppState((s) => s.highlights[sessionId] ?? null);
+  const filter = useAppState((s) => s.highlightFilter);
+  const selectedId = useAppState((s) => s.selectedHighlightId);
+
+  useEffect(() => {
+    if (connected) void actions.loadHighlights(sessionId);
+  }, [sessionId, connected, actions]);
+
+  const all = entry?.list ?? NONE;
+  const shown = useMemo(() => filterHighlights(all, filter), [all, filter]);
+  const selected = selectedId !== null ? (shown.find((h) => h.id === selectedId) ?? null) : null;
+  const error = entry?.error ?? null;
+
+  let body;
+  if (all.length === 0) {
+    if (error) body = null;
+    else if (entry === null || entry.status === 'loading') {
+      body = (
+        <p className="pane__context" data-testid="highlights-loading">
+          {t('highlights.loading')}
+        </p>
+      );
+    } else {
+      body = (
+        <div className="hl-empty" data-testid="highlights-empty" data-reason="none-yet">
+          <p>{t('highlights.empty')}</p>
+          <p className="hint">{t('highlights.emptyHint')}</p>
+        </div>
+      );
+    }
+  } else if (shown.length === 0) {
+    body = (
+      <p className="hl-empty" data-testid="highlights-empty" data-reason="filtered">
+        {t('highlights.filteredOut')}
+      </p>
+    );
+  } else {
+    body = <HighlightList shown={shown} selectedId={selected?.id ?? null} />;
+  }
+
+  return (
+    <div className="highlights" data-session-id={sessionId}>
+      <HighlightFilters all={all} />
+      {all.length > 0 && <SelectedActions highlight={selected} />}
+      {body}
+      {error && (
+        <p className="field-error" data-testid="highlights-error" role="alert">
+          {t('highlights.loadFailed', { message: error.message })}{' '}
+          <span className="field-error__hint">{t(`hint.${error.code}`)}</span>{' '}
+          <button type="button" onClick={() => void actions.loadHighlights(sessionId)}>
+            {t('highlights.retry')}
+          </button>
+        </p>
+      )}
+      <p className="pane__context" data-testid="highlights-count" aria-live="polite">
+        {t('highlights.count', { shown: shown.length, total: all.length })}
+      </p>
+    </div>
+  );
+}
+
+/** Opens the lexicon editor and the detection settings (they need no session). */
+function DetectTools() {
+  const t = useT();
+  const [open, setOpen] = useState<'lexicon' | 'settings' | null>(null);
+  return (
+    <div className="hl-tools">
+      <button type="button" data-testid="open-lexicon" onClick={() => setOpen('lexicon')}>
+        {t('lexicon.open')}
+      </button>
+      <button type="button" data-testid="open-detect-settings" onClick={() => setOpen('settings')}>
+        {t('detect.open')}
+      </button>
+      {open === 'lexicon' && <LexiconDialog onClose={() => setOpen(null)} />}
+      {open === 'settings' && <DetectSettingsDialog onClose={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+export function HighlightsPane() {
+  const t = useT();
+  const sessionId = useAppState((s) =>
+    s.selectedSessionId !== null && s.sessions[s.selectedSessionId] ? s.selectedSessionId : null,
+  );
+  return (
+    <Pane pane="highlights">
+      <DetectTools />
+      {sessionId !== null ? (
+        <SessionHighlights key={sessionId} sessionId={sessionId} />
+      ) : (
+        <p className="hl-empty" data-testid="highlights-empty" data-reason="no-session">
+          {t('highlights.noSession')}
+        </p>
+      )}
+    </Pane>
+  );
+}
