@@ -25,6 +25,8 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/main.ts'),
           bench: resolve(root, 'src-main/bench/main.ts'),
           'kws-worker': resolve(root, 'src-main/asr/kws-worker.ts'),
+          'eval-detect': resolve(root, 'src-main/detect/eval/main.ts'),
+          'asr-worker': resolve(root, 'src-main/asr/asr-worker.ts'),
         },
       },
     },

@@ -120,6 +120,28 @@ export const DETECT_DEFAULTS: DetectSettings = {
   chat: { enabled: true, ratio: 3, windowS: 10, weight: 0.3 },
 };
 
+// ---------- clips ----------
+
+export const OutputPreset = z.enum(['720x1280', '1080x1920']);
+export type OutputPreset = z.infer<typeof OutputPreset>;
+export const Reframe = z.discriminatedUnion('mode', [
+  /** Scale to cover the 9:16 frame and crop the middle. */
+  z.strictObject({ mode: z.literal('center') }),
+  /** The whole picture fitted inside, over a blurred copy of itself. */
+  z.strictObject({ mode: z.literal('blur') }),
+  /** A crop box the operator drew, as fractions (0..1) of the source frame. */
+  z.strictObject({
+    mode: z.literal('box'),
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    w: z.number().gt(0).max(1),
+    h: z.number().gt(0).max(1),
+  }),
+]);
+export type Reframe = z.infer<typeof Reframe>;
+export const CaptionStyle = z.enum(['clean', 'bold', 'boxed', 'none']);
+export type CaptionStyle = z.infer<typeof CaptionStyle>;
+
 /** Operator settings. Every key has a default, so a fresh data directory works as is. */
 export const Settings = z.strictObject({
   /** 'system' follows the OS language (zh* → 简体中文, anything else → English). */
@@ -151,6 +173,14 @@ export const Settings = z.strictObject({
     .regex(/^(auto|off|[a-z0-9][a-z0-9._-]{0,100})$/, "a model id, 'auto' or 'off'"),
   /** Product and brand names the streaming recognizer is biased towards (one phrase each). */
   'asr.hotwords': z.array(z.string().trim().min(1).max(64)).max(500),
+  /** Render a clip for every highlight as soon as it is proposed. */
+  'clips.auto': z.boolean(),
+  'clips.output': OutputPreset,
+  'clips.reframe': Reframe,
+  'clips.captionStyle': CaptionStyle,
+  /** A PNG/JPEG logo put in a corner of every clip (null = none). */
+  'clips.watermark': z.string().min(1).max(4096).nullable(),
+  'clips.copyright': z.string().max(200),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -168,6 +198,12 @@ export const SETTING_DEFAULTS: Settings = {
   'detect.settings': DETECT_DEFAULTS,
   'asr.recognizer': 'auto',
   'asr.hotwords': [],
+  'clips.auto': true,
+  'clips.output': '720x1280',
+  'clips.reframe': { mode: 'center' },
+  'clips.captionStyle': 'bold',
+  'clips.watermark': null,
+  'clips.copyright': '',
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -186,6 +222,12 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('detect.settings'),
   settingChange('asr.recognizer'),
   settingChange('asr.hotwords'),
+  settingChange('clips.auto'),
+  settingChange('clips.output'),
+  settingChange('clips.reframe'),
+  settingChange('clips.captionStyle'),
+  settingChange('clips.watermark'),
+  settingChange('clips.copyright'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 
@@ -422,6 +464,36 @@ export const Highlight = z.strictObject({
 });
 export type Highlight = z.infer<typeof Highlight>;
 
+export const ClipId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,120}$/, 'a clip id is letters, digits, "_" or "-"');
+
+export const Clip = z.strictObject({
+  /** The highlight's id for its first render; `<highlightId>-r<n>` for re-renders. */
+  id: ClipId,
+  highlightId: HighlightId,
+  sessionId: SessionId,
+  state: z.enum(['queued', 'rendering', 'ready', 'failed', 'cancelled']),
+  /** 0..1 while rendering. */
+  progress: z.number().min(0).max(1).nullable(),
+  /** The MP4, relative to the data directory, once ready. */
+  file: z.string().nullable(),
+  start: z.number(),
+  end: z.number(),
+  output: OutputPreset,
+  reframe: Reframe,
+  captionStyle: CaptionStyle,
+  durationS: z.number().nullable(),
+  bytes: z.number().nullable(),
+  encoder: z.string().nullable(),
+  /** Wall ms from the ingest receiving the window's last media to the clip being ready. */
+  latencyMs: z.number().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Clip = z.infer<typeof Clip>;
+
 // ---------- models ----------
 
 export const ModelId = z
@@ -569,6 +641,28 @@ export const methods = {
     input: Empty,
     output: z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
   },
+  /** A session's clips (every render of every highlight), newest first. */
+  'clips.list': {
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ clips: z.array(Clip) }),
+  },
+  /** Renders (or re-renders) a highlight's clip, optionally with another reframe or caption style. */
+  'clips.render': {
+    input: z.strictObject({
+      highlightId: HighlightId,
+      reframe: Reframe.optional(),
+      captionStyle: CaptionStyle.optional(),
+      output: OutputPreset.optional(),
+    }),
+    output: Clip,
+  },
+  /** Stops a queued or running render (its partial files are removed). */
+  'clips.cancel': { input: z.strictObject({ id: ClipId }), output: Clip },
+  /** Shows the clip's file in the system file manager (desktop app; the headless host answers with the path). */
+  'clips.reveal': {
+    input: z.strictObject({ id: ClipId }),
+    output: z.strictObject({ path: z.string(), shown: z.boolean() }),
+  },
   /** The detection presets (e-commerce, gaming, talk show). */
   'detect.presets': {
     input: Empty,
@@ -624,6 +718,8 @@ export const events = {
   }),
   /** A highlight was proposed or changed (window closed, merged, nudged, reviewed). */
   'highlight.upserted': Highlight,
+  /** A clip was queued, progressed, finished, failed or was cancelled. */
+  'clip.upserted': Clip,
   /** The trigger lexicon changed. */
   'lexicon.changed': z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
   /** A recognizer's partial (interim) text for the utterance in progress. */

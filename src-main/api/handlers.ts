@@ -1,5 +1,13 @@
 /** The handler map: the engine's implementation of every contract method. */
-import { ApiError, type AppInfo, type SessionSource } from './contract';
+import {
+  ApiError,
+  type AppInfo,
+  type CaptionStyle,
+  type Clip,
+  type OutputPreset,
+  type Reframe,
+  type SessionSource,
+} from './contract';
 import type { Handlers } from './dispatch';
 import type { EventBus } from './events';
 import type { KeywordService } from '../asr/keyword-service';
@@ -10,6 +18,17 @@ import type { IngestManager } from '../ingest/manager';
 import { listModels, importModelFrom, pullModelWithProgress } from '../models/api';
 import type { Store } from '../store';
 
+/** The clip stage as the API sees it (src-main/clips/service.ts). */
+export interface ClipsApi {
+  list(sessionId: string): Clip[];
+  render(
+    highlightId: string,
+    opts: { reframe?: Reframe; captionStyle?: CaptionStyle; output?: OutputPreset },
+  ): Clip;
+  cancel(id: string): Clip;
+  reveal(id: string): { path: string; shown: boolean };
+}
+
 export interface HandlerDeps {
   store: Store;
   bus: EventBus;
@@ -18,6 +37,8 @@ export interface HandlerDeps {
   keywords: KeywordService;
   recognizer: RecognizerService;
   detect: DetectService;
+  /** Absent while the clip stage cannot run (tests of other stages). */
+  clips?: ClipsApi;
   dataDir: string;
 }
 
@@ -31,8 +52,13 @@ export function createHandlers({
   keywords,
   recognizer,
   detect,
+  clips,
   dataDir,
 }: HandlerDeps): Handlers {
+  const needClips = (): ClipsApi => {
+    if (!clips) throw new ApiError('unavailable', 'Clip rendering is not running in this engine');
+    return clips;
+  };
   return {
     'app.info': () => appInfo(),
     'settings.get': () => store.settings.getAll(),
@@ -105,6 +131,19 @@ export function createHandlers({
     'lexicon.set': ({ lexicon }) => detect.setLexicon(lexicon),
     'lexicon.reset': () => detect.resetLexicon(),
     'detect.presets': () => ({ presets: detect.presets() }),
+    'clips.list': ({ sessionId }) => {
+      if (!store.sessions.get(sessionId))
+        throw new ApiError('not_found', `No session with id ${sessionId}`);
+      return { clips: needClips().list(sessionId) };
+    },
+    'clips.render': ({ highlightId, reframe, captionStyle, output }) =>
+      needClips().render(highlightId, {
+        ...(reframe ? { reframe } : {}),
+        ...(captionStyle ? { captionStyle } : {}),
+        ...(output ? { output } : {}),
+      }),
+    'clips.cancel': ({ id }) => needClips().cancel(id),
+    'clips.reveal': ({ id }) => needClips().reveal(id),
     'transcript.list': ({ sessionId, afterSeq, limit }) => {
       if (!store.sessions.get(sessionId))
         throw new ApiError('not_found', `No session with id ${sessionId}`);

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../models';
 import { freePort } from '../testing/ports';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../testing/media';
-import { KWS_MODEL_DIR } from '../testing/shared';
+import { findTestModel, testModelAbsent } from '../testing/models';
+import { KWS_MODEL_DIR, sharedModelsDir } from '../testing/shared';
+import { missing } from '../testing/skip';
 
 const BIN = join(__dirname, 'bin.cjs');
 const BUILT = join(__dirname, '..', '..', 'out', 'main', 'cli.js');
@@ -196,5 +198,46 @@ describe('liveslice process: arguments', () => {
     expect(report.ingest.segments).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe.skipIf(missing(FFMPEG ? null : NO_FFMPEG))(
+  'liveslice process --asr (a real recognizer)',
+  () => {
+    const ID = 'streaming-zipformer-small-bilingual-zh-en-2023-02-16-mobile';
+    const WAV = join(sharedModelsDir(), 'sherpa-onnx-zh-en-test-wavs', 'bilingual-2.wav');
+
+    it('transcribes with the model it names; a --transcript file replaces the recognizer', async (ctx) => {
+      const from = await findTestModel(ID);
+      if (missing(from && existsSync(WAV) ? null : testModelAbsent(ID))) return ctx.skip();
+      const data = join(dir, 'data-asr');
+      await importModel(data, ID, from!);
+      const run = (out: string, extra: string[] = []) =>
+        spawnSync(
+          process.execPath,
+          [BIN, 'process', WAV, '--out', out, '--data-dir', data, '--asr', ID, ...extra],
+          { encoding: 'utf8', timeout: 120_000 },
+        );
+      const r = run(join(dir, 'out-asr'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`transcribing with ${ID}`));
+      const lines = readFileSync(join(dir, 'out-asr', 'transcript.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { start: number; end: number; text: string });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.map((l) => l.text).join('')).toMatch(/频繁|FREQUENTLY/);
+      const report = JSON.parse(readFileSync(join(dir, 'out-asr', 'report.json'), 'utf8'));
+      expect(report.stages.transcription).toBe(`recognizer: ${ID}`);
+
+      const vtt = join(dir, 'asr-subs.vtt');
+      writeFileSync(vtt, 'WEBVTT\n\n00:00.500 --> 00:02.000\nfrom the file\n');
+      const t = run(join(dir, 'out-asr-vtt'), ['--transcript', vtt]);
+      expect(t.status, t.stderr).toBe(0);
+      expect(t.stderr).toMatch(/--asr .* not used: --transcript replaces it/);
+      expect(readFileSync(join(dir, 'out-asr-vtt', 'transcript.jsonl'), 'utf8')).toBe(
+        '{"start":0.5,"end":2,"text":"from the file"}\n',
+      );
+    }, 300_000);
+  },
+);
 
 if (!FFMPEG) console.warn(`skipping liveslice process tests: ${NO_FFMPEG}`);

@@ -75,6 +75,9 @@ export class IngestManager {
   private readonly active = new Map<string, SessionIngest>();
   private pushSession: SessionIngest | null = null;
   private readonly pcmListeners = new Set<(c: PcmChunk) => void>();
+  private readonly segmentListeners = new Set<(s: SegmentReport) => void>();
+  /** Sessions whose transcript comes from a timed-text file (the recognizer stays off there). */
+  private readonly timedText = new Set<string>();
   private readonly log: Logger;
   private key: string;
   private passphrase: string;
@@ -199,6 +202,17 @@ export class IngestManager {
     return () => this.pcmListeners.delete(cb);
   }
 
+  /** Every DVR segment as soon as it is closed and indexed (the clip renderer feeds on these). */
+  onSegment(cb: (s: SegmentReport) => void): () => void {
+    this.segmentListeners.add(cb);
+    return () => this.segmentListeners.delete(cb);
+  }
+
+  /** Whether the session was started with a .vtt/.srt transcript (it replaces the recognizer). */
+  hasTimedText(sessionId: string): boolean {
+    return this.timedText.has(sessionId);
+  }
+
   /** Probes a pull/file source (≤ 10 s), creates its session and starts it. */
   async start(req: {
     title?: string | undefined;
@@ -244,6 +258,7 @@ export class IngestManager {
     this.deps.bus.emit('session.upserted', live);
     const ingest = this.track(live, source.kind, input, ff.path);
     if (cues) {
+      this.timedText.add(live.id);
       const feed = new TimedTextFeed(live.id, cues, this.deps.store, this.deps.bus);
       ingest.onAdvance = (t) => feed.advance(t);
     }
@@ -503,7 +518,11 @@ export class IngestManager {
       ...(this.deps.resolutionCheckMs !== undefined
         ? { resolutionCheckMs: this.deps.resolutionCheckMs }
         : {}),
-      ...(this.deps.bench ? { copyTimestamps: true, onSegment: this.deps.bench.onSegment } : {}),
+      ...(this.deps.bench ? { copyTimestamps: true } : {}),
+      onSegment: (seg) => {
+        this.deps.bench?.onSegment(seg);
+        for (const l of this.segmentListeners) l(seg);
+      },
       diskLimits: () => {
         const s = this.deps.settings();
         return { warnBytes: s['disk.warnFreeGB'] * 1e9, stopBytes: s['disk.stopFreeGB'] * 1e9 };

@@ -6,6 +6,8 @@ import { KWS_ID, KWS_SHARED_DIR } from './testFixtures';
 
 const MANIFEST_PATH = join(__dirname, '..', '..', 'models', 'manifest.json');
 const ZH_EN_SOURCE = join(KWS_SHARED_DIR, '..', 'sherpa-onnx-zh-en-test-wavs', 'SOURCE.md');
+/** Models with no copy in ../shared/models: their sizes and sha256 come from public pins, listed in models/README.md. */
+const PINNED_IN_README = new Set(['sense-voice-zh-en-ja-ko-yue-2024-07-17']);
 
 describe('models/manifest.json', () => {
   it('parses, and the bundled copy is the file on disk', () => {
@@ -17,6 +19,7 @@ describe('models/manifest.json', () => {
       KWS_ID,
       'streaming-zipformer-bilingual-zh-en-2023-02-20-mobile',
       'streaming-zipformer-small-bilingual-zh-en-2023-02-16-mobile',
+      'sense-voice-zh-en-ja-ko-yue-2024-07-17',
     ]);
   });
 
@@ -58,11 +61,24 @@ describe('models/manifest.json', () => {
       }
     }
     for (const model of getManifest().models) {
+      if (PINNED_IN_README.has(model.id)) continue;
       for (const f of model.files) {
         const names = listed.get(`${f.bytes} ${f.sha256}`);
         expect(names, `${model.id}/${f.name}`).toBeDefined();
         expect([...(names ?? [])], `${model.id}/${f.name}`).toContain(f.name);
       }
+    }
+  });
+
+  it('matches the SenseVoice pins that models/README.md documents (no shared copy exists)', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'models', 'README.md'), 'utf8');
+    for (const id of PINNED_IN_README) {
+      const model = getManifest().models.find((m) => m.id === id)!;
+      for (const f of model.files) {
+        expect(readme, `${id}/${f.name}`).toContain(`${f.name} ${f.bytes} ${f.sha256}`);
+      }
+      const archive = model.mirrors.find((m) => m.archive)?.archive;
+      expect(readme).toContain(`${archive!.file} ${archive!.bytes} ${archive!.sha256}`);
     }
   });
 
