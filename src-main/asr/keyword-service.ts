@@ -11,6 +11,7 @@ import { requireVerifiedModel } from '../models';
 import type { Store } from '../store';
 import { type KeywordPhrase, keywordLines, readTokens } from './keywords';
 import { KwsHost } from './kws-host';
+import { type PcmChunkLike, SampleAligner } from './pcm';
 
 export const KWS_MODEL_ID = 'kws-zh-wenetspeech-3.3m-mobile';
 
@@ -27,15 +28,9 @@ export const DEFAULT_TRIGGERS: readonly KeywordPhrase[] = [
   { text: '点击下方链接', boost: 2, threshold: 0.2 },
 ];
 
-export interface PcmChunkLike {
-  sessionId: string;
-  mediaTime: number;
-  samples: Buffer;
-}
-
 export class KeywordService {
   private readonly hosts = new Map<string, KwsHost>();
-  private readonly carry = new Map<string, Buffer>();
+  private readonly aligner = new SampleAligner();
   private readonly ending = new Map<string, Promise<void>>();
   private model: { files: Record<string, string>; lines: string[] } | null = null;
   private reason: string | null = 'not checked yet';
@@ -105,20 +100,8 @@ export class KeywordService {
       });
       this.hosts.set(sessionId, host);
     }
-    // s16le may split a sample across chunks.
-    let buf = chunk.samples;
-    const prev = this.carry.get(chunk.sessionId);
-    let mediaTime = chunk.mediaTime;
-    if (prev) {
-      buf = Buffer.concat([prev, buf]);
-      this.carry.delete(chunk.sessionId);
-      mediaTime -= 0.5 / 16000;
-    }
-    const even = buf.length - (buf.length % 2);
-    if (even < buf.length) this.carry.set(chunk.sessionId, Buffer.from(buf.subarray(even)));
-    if (even === 0) return;
-    const samples = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + even));
-    host.push(samples, mediaTime);
+    const whole = this.aligner.take(chunk);
+    if (whole) host.push(whole.samples, whole.mediaTime);
   }
 
   /** The session's audio is over: let the spotter finish, then stop its worker (idempotent). */
@@ -128,7 +111,7 @@ export class KeywordService {
     const host = this.hosts.get(sessionId);
     if (!host) return Promise.resolve();
     this.hosts.delete(sessionId);
-    this.carry.delete(sessionId);
+    this.aligner.forget(sessionId);
     const done = (async () => {
       try {
         await host.drain(15_000);

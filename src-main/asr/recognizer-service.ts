@@ -27,6 +27,7 @@ import { normalizeForMatch } from './normalize';
 import type { EndpointRules, FinalResult, RecognizerSpec } from './recognizer-protocol';
 import { RecognizerHost } from './recognizer-host';
 import { defaultSileroModelPath } from './vad';
+import { type PcmChunkLike, SampleAligner } from './pcm';
 
 export const SMALL_ZIPFORMER_ID = 'streaming-zipformer-small-bilingual-zh-en-2023-02-16-mobile';
 export const BILINGUAL_ZIPFORMER_ID = 'streaming-zipformer-bilingual-zh-en-2023-02-20-mobile';
@@ -57,12 +58,6 @@ export const SENSEVOICE_VAD = {
 const HOTWORDS_SCORE = 1.5;
 const RECOGNIZER_KINDS = new Set(['streaming-transducer', 'offline-sensevoice']);
 
-export interface PcmChunkLike {
-  sessionId: string;
-  mediaTime: number;
-  samples: Buffer;
-}
-
 export interface ActiveRecognizer {
   id: string;
   kind: 'streaming-transducer' | 'offline-sensevoice';
@@ -86,7 +81,7 @@ export interface RecognizerServiceDeps {
 
 export class RecognizerService {
   private readonly hosts = new Map<string, RecognizerHost>();
-  private readonly carry = new Map<string, Buffer>();
+  private readonly aligner = new SampleAligner();
   private readonly ending = new Map<string, Promise<void>>();
   private current: ActiveRecognizer | null = null;
   private reason: string | null = 'not checked yet';
@@ -152,20 +147,8 @@ export class RecognizerService {
       host = this.startHost(chunk.sessionId, this.current, this.deps.workerPath);
       this.hosts.set(chunk.sessionId, host);
     }
-    // s16le may split a sample across chunks.
-    let buf = chunk.samples;
-    let mediaTime = chunk.mediaTime;
-    const prev = this.carry.get(chunk.sessionId);
-    if (prev) {
-      buf = Buffer.concat([prev, buf]);
-      this.carry.delete(chunk.sessionId);
-      mediaTime -= 0.5 / 16000;
-    }
-    const even = buf.length - (buf.length % 2);
-    if (even < buf.length) this.carry.set(chunk.sessionId, Buffer.from(buf.subarray(even)));
-    if (even === 0) return;
-    const samples = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + even));
-    host.push(samples, mediaTime);
+    const whole = this.aligner.take(chunk);
+    if (whole) host.push(whole.samples, whole.mediaTime);
   }
 
   /** The session's audio is over: its last finals come out, then its worker stops (idempotent). */
@@ -174,7 +157,7 @@ export class RecognizerService {
     if (inFlight) return inFlight;
     const host = this.hosts.get(sessionId);
     if (!host) return Promise.resolve();
-    this.carry.delete(sessionId);
+    this.aligner.forget(sessionId);
     const done = (async () => {
       try {
         await host.finish(120_000);

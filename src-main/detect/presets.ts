@@ -5,6 +5,7 @@
  * 10 s cooldown so one fight is one clip. talk-show waits for laughter and applause (their tags
  * weigh more) and starts clips earlier, so the set-up of a joke is in.
  */
+import { DETECT_DEFAULTS } from '../api/contract';
 import { DEFAULT_TAG_WEIGHTS, type TagWeights } from './signals';
 import type { DetectSettings } from './types';
 
@@ -12,23 +13,8 @@ export type PresetName = Exclude<DetectSettings['preset'], 'custom'>;
 
 export const PRESET_NAMES: readonly PresetName[] = ['e-commerce', 'gaming', 'talk-show'];
 
-const E_COMMERCE: DetectSettings = {
-  preset: 'e-commerce',
-  preRollMinS: 2,
-  preRollMaxS: 10,
-  postRollMinS: 3,
-  postRollMaxS: 15,
-  mergeGapS: 5,
-  cooldownS: 0,
-  maxPerMinute: 6,
-  minScore: 0.5,
-  maxWindowS: 60,
-  markPreRollS: 20,
-  markPostRollS: 10,
-  excitement: { enabled: true, jumpDb: 8, minDurationS: 1, baselineS: 60, weight: 0.4 },
-  speechRate: { enabled: true, ratio: 1.6, weight: 0.15 },
-  chat: { enabled: true, ratio: 3, windowS: 10, weight: 0.3 },
-};
+/** The contract's defaults: what a fresh data directory uses. */
+const E_COMMERCE: DetectSettings = DETECT_DEFAULTS;
 
 const GAMING: DetectSettings = {
   preset: 'gaming',
