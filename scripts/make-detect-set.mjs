@@ -38,7 +38,7 @@ const SHARED_WAVS = [
 const SR = 16_000;
 
 // The design's default window rules (e-commerce): labels follow them, see README.
-const RULES = { preRollMinS: 2, preRollMaxS: 10, postRollMinS: 3, postRollMaxS: 15, mergeGapS: 5 };
+const RULES = { preRollMinS: 2, preRollMaxS: 10, postRollMinS: 5, postRollMaxS: 15, mergeGapS: 5 };
 const MARK = { pre: 20, post: 10 };
 const SPEECH_DB = -26; // RMS of spoken audio
 const CHEER_DB = SPEECH_DB + 15; // the loud cheer
@@ -836,17 +836,26 @@ function labelsFor(name, utts, marks, durationS) {
     }
     const ts = first.start;
     const before = starts.filter((s) => s <= ts - RULES.preRollMinS && s >= ts - RULES.preRollMaxS);
+    const hiStart = ts - RULES.preRollMinS;
+    // The minimum pre-roll point in a pause (inside no utterance) is the start itself.
+    const startInPause =
+      hiStart > 0 && !utts.some((u) => u.start < hiStart - 1e-9 && u.end > hiStart + 1e-9);
     let start;
-    if (before.length > 0) start = Math.max(...before);
+    if (startInPause) start = hiStart;
+    else if (before.length > 0) start = Math.max(...before);
     else {
       const lo = Math.max(0, ts - RULES.preRollMaxS);
       const snapped = starts.filter((s) => s >= lo && s <= ts);
       start = snapped.length > 0 ? Math.min(...snapped) : Math.max(0, ts - RULES.preRollMinS);
     }
     const te = last.end;
-    const after = ends.filter((e) => e >= te + RULES.postRollMinS && e <= te + RULES.postRollMaxS);
+    const lo = te + RULES.postRollMinS;
+    const after = ends.filter((e) => e >= lo && e <= te + RULES.postRollMaxS);
+    // The minimum post-roll point in a pause (inside no utterance) is the end itself.
+    const inPause = lo <= durationS && !utts.some((u) => u.start < lo - 1e-9 && u.end > lo + 1e-9);
     let end;
-    if (after.length > 0) end = Math.min(...after);
+    if (inPause) end = lo;
+    else if (after.length > 0) end = Math.min(...after);
     else {
       const within = ends.filter((e) => e <= te + RULES.postRollMaxS);
       end = within.length > 0 ? Math.max(...within) : te + RULES.postRollMaxS;

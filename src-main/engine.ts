@@ -13,7 +13,10 @@ import { createHandlers } from './api/handlers';
 import { resolveFfmpeg } from './ffmpeg/resolve';
 import { KeywordService } from './asr/keyword-service';
 import { RecognizerService } from './asr/recognizer-service';
+import { ClipService } from './clips/service';
 import { DetectService } from './detect/service';
+import { SqliteJobQueue } from './jobs';
+import { probeEncoders, type VideoEncoder } from './render/encode';
 import { IngestManager } from './ingest/manager';
 import type { Logger } from './log/logger';
 import { openStore, type Store } from './store';
@@ -29,6 +32,10 @@ export interface EngineOptions {
   systemLanguage?: UiLanguage;
   /** Start the RTMP/SRT push listeners (the app and `serve`; not the CLI's `process`). */
   listen?: boolean;
+  /** Where a session's clips go (the CLI: `<out>/clips`); default inside the session's folder. */
+  clipsDir?: (sessionId: string) => string;
+  /** The desktop app: show a file in the OS file manager. */
+  reveal?: (absPath: string) => boolean;
 }
 
 export interface Engine {
@@ -41,6 +48,8 @@ export interface Engine {
   readonly keywords: KeywordService;
   readonly recognizer: RecognizerService;
   readonly detect: DetectService;
+  readonly queue: SqliteJobQueue;
+  readonly clips: ClipService;
   /** Resolves once the push listeners are up (or have reported why not). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -85,7 +94,18 @@ export function createEngine(opts: EngineOptions): Engine {
     if (!ingest.hasTimedText(c.sessionId)) recognizer.push(c);
   });
   bus.on('settings.changed', (all) => recognizer.settingsChanged(all));
+  /**
+   * Media time before which every final utterance of a session is out: timed text → its released
+   * cues; a recognizer → what it has committed; no transcript source → Infinity.
+   */
+  const transcriptHorizon = (id: string): number => {
+    const timed = ingest.timedTextHorizon(id);
+    if (timed !== null) return timed;
+    if (recognizer.status().enabled) return recognizer.committedUpTo(id) ?? -Infinity;
+    return Infinity;
+  };
   const detect = new DetectService({
+    transcriptHorizon,
     store,
     bus,
     logger,
@@ -102,6 +122,34 @@ export function createEngine(opts: EngineOptions): Engine {
   bus.on('session.upserted', (s) => {
     if (s.status === 'live') detect.start(s.id);
   });
+  const queue = new SqliteJobQueue(store.db, { logger });
+  let encoder: Promise<VideoEncoder> | null = null;
+  const clips = new ClipService({
+    store,
+    bus,
+    logger,
+    dataDir,
+    queue,
+    ingest,
+    ffmpegPath: () => {
+      const f = ffmpeg();
+      return f.found ? f.path : null;
+    },
+    encoder: () => {
+      encoder ??= (async () => {
+        const f = ffmpeg();
+        if (!f.found) throw new Error(f.message);
+        const found = await probeEncoders(f.path);
+        logger.info('video encoders', { usable: found.map((e) => e.name) });
+        return found[0]!;
+      })();
+      return encoder;
+    },
+    captionHorizon: transcriptHorizon,
+    ...(opts.clipsDir ? { clipsDir: opts.clipsDir } : {}),
+    ...(opts.reveal ? { reveal: opts.reveal } : {}),
+  });
+  queue.start();
   bus.on('ingest.status', (s) => {
     if (s.state === 'ended' || s.state === 'failed') void endSpeechAndDetection(s.sessionId);
   });
@@ -122,6 +170,7 @@ export function createEngine(opts: EngineOptions): Engine {
     keywords,
     recognizer,
     detect,
+    clips,
     dataDir,
     appInfo: () => ({
       name: APP_NAME,
@@ -145,6 +194,8 @@ export function createEngine(opts: EngineOptions): Engine {
     keywords,
     recognizer,
     detect,
+    queue,
+    clips,
     ready,
     close() {
       closing ??= (async () => {
@@ -152,6 +203,8 @@ export function createEngine(opts: EngineOptions): Engine {
         await ingest.close();
         await Promise.all([keywords.close(), recognizer.close()]);
         detect.close();
+        await queue.stop();
+        clips.close();
         store.close();
         logger.info('engine stopped');
       })();

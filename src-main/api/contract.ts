@@ -106,7 +106,9 @@ export const DETECT_DEFAULTS: DetectSettings = {
   preset: 'e-commerce',
   preRollMinS: 2,
   preRollMaxS: 10,
-  postRollMinS: 3,
+  // = mergeGapS: the sentence that closes the window also rules out a merge, so the window is
+  // final (and its clip ready) the moment that sentence is.
+  postRollMinS: 5,
   postRollMaxS: 15,
   mergeGapS: 5,
   cooldownS: 0,
@@ -663,6 +665,11 @@ export const methods = {
     input: z.strictObject({ id: ClipId }),
     output: z.strictObject({ path: z.string(), shown: z.boolean() }),
   },
+  /**
+   * Starts dragging the clip's file out of the app (the desktop window that called, from its
+   * dragstart); 'unavailable' over the WebSocket, where the browser offers the download instead.
+   */
+  'clips.drag': { input: z.strictObject({ id: ClipId }), output: Empty },
   /** The detection presets (e-commerce, gaming, talk show). */
   'detect.presets': {
     input: Empty,

@@ -13,6 +13,11 @@ import {
 export interface CallContext {
   /** Which transport the call came over, for logs and app.info. */
   transport: 'electron' | 'websocket' | 'test';
+  /**
+   * Starts an OS drag of a file from the calling window (Electron IPC only: the transport fills it
+   * from the sender; absent over the WebSocket, where nothing can be dragged out of a browser).
+   */
+  startDrag?(file: string): void;
 }
 
 export type Handlers = {

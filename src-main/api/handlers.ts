@@ -27,6 +27,8 @@ export interface ClipsApi {
   ): Clip;
   cancel(id: string): Clip;
   reveal(id: string): { path: string; shown: boolean };
+  /** The ready clip's absolute path (not_found while it has no file). */
+  path(id: string): string;
 }
 
 export interface HandlerDeps {
@@ -144,6 +146,12 @@ export function createHandlers({
       }),
     'clips.cancel': ({ id }) => needClips().cancel(id),
     'clips.reveal': ({ id }) => needClips().reveal(id),
+    'clips.drag': ({ id }, ctx) => {
+      if (!ctx.startDrag)
+        throw new ApiError('unavailable', 'Dragging a clip out needs the desktop app: download it');
+      ctx.startDrag(needClips().path(id));
+      return {};
+    },
     'transcript.list': ({ sessionId, afterSeq, limit }) => {
       if (!store.sessions.get(sessionId))
         throw new ApiError('not_found', `No session with id ${sessionId}`);

@@ -103,6 +103,38 @@ describe('IPC transport', () => {
     );
   });
 
+  it('gives handlers a startDrag on the calling window (with the icon), none without an icon', async () => {
+    const { ipcMain, handlers } = fakeIpcMain();
+    const seen: Array<((file: string) => void) | undefined> = [];
+    const h: Handlers = {
+      ...fakeHandlers(),
+      'clips.drag': (_input, ctx) => {
+        seen.push(ctx.startDrag);
+        ctx.startDrag?.('/data/sessions/s/clips/a.mp4');
+        return {};
+      },
+    };
+    registerIpcApi({ ipcMain, handlers: h, isTrustedSender, logger, dragIcon: '/icon.png' });
+    const startDrag = vi.fn();
+    const event: IpcSenderEvent = { ...trusted, sender: { id: TRUSTED_ID, startDrag } };
+    const drag = handlers.get(methodChannel('clips.drag'))!;
+    expect(await drag(event, { id: 'sabcdefgh12-h1' })).toEqual({ ok: true, value: {} });
+    expect(startDrag).toHaveBeenCalledWith({
+      file: '/data/sessions/s/clips/a.mp4',
+      icon: '/icon.png',
+    });
+    // Another window's call drags from that window, never from the first one.
+    const other = vi.fn();
+    await drag({ ...trusted, sender: { id: TRUSTED_ID, startDrag: other } }, { id: 'x' });
+    expect(other).toHaveBeenCalledTimes(1);
+    expect(startDrag).toHaveBeenCalledTimes(1);
+
+    const { ipcMain: ipc2, handlers: handlers2 } = fakeIpcMain();
+    registerIpcApi({ ipcMain: ipc2, handlers: h, isTrustedSender, logger });
+    await handlers2.get(methodChannel('clips.drag'))!(event, { id: 'x' });
+    expect(seen.at(-1)).toBeUndefined();
+  });
+
   it('forwards engine events to live windows only', () => {
     const bus = createEventBus();
     const live = { isDestroyed: () => false, send: vi.fn() };

@@ -151,6 +151,12 @@ export class RecognizerService {
     if (whole) host.push(whole.samples, whole.mediaTime);
   }
 
+  /** Media time before which the recognizer has delivered every final of the session (or null). */
+  committedUpTo(sessionId: string): number | null {
+    const host = this.hosts.get(sessionId);
+    return host ? host.committed : null;
+  }
+
   /** The session's audio is over: its last finals come out, then its worker stops (idempotent). */
   endSession(sessionId: string): Promise<void> {
     const inFlight = this.ending.get(sessionId);

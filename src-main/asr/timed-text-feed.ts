@@ -50,6 +50,12 @@ export class TimedTextFeed {
     }
   }
 
+  /** Media time before which every cue has been released (captions up to here are final). */
+  horizon(mediaTime: number): number {
+    const next = this.cues[this.next];
+    return next ? Math.min(mediaTime, next.start) : mediaTime;
+  }
+
   get remaining(): number {
     return this.cues.length - this.next;
   }

@@ -111,7 +111,9 @@ describe('liveslice process: detection inputs are checked before anything runs',
       expect(h.start).toBeLessThanOrEqual(trig[0]);
       expect(h.end).toBeGreaterThanOrEqual(trig[1]);
       expect(starts).toContain(h.start);
-      expect(ends).toContain(h.end);
+      // A sentence end, or a point in a pause (the minimum post-roll falling between sentences).
+      const inPause = !CUES.some(([a, b]) => a < h.end && h.end < b);
+      expect(ends.includes(h.end) || inPause, `end ${h.end}`).toBe(true);
       expect(h.score).toBeGreaterThan(0);
       expect(h.score).toBeLessThanOrEqual(1);
       expect(h.id).toMatch(/^[A-Za-z0-9_-]+-h\d+$/);
@@ -123,28 +125,11 @@ describe('liveslice process: detection inputs are checked before anything runs',
     for (const h of report.highlights) expect(h.delay_ms).toBeLessThanOrEqual(300);
   });
 
-  it('turns --marks into manual highlights and --chat bursts into a reason', () => {
+  it('turns --marks into manual highlights', () => {
     const marks = join(dir, 'marks.txt');
     writeFileSync(marks, '# operator marks\n0:16 reveal\n');
-    const chat = join(dir, 'chat.jsonl');
-    const msgs = [
-      ...Array.from({ length: 4 }, (_, i) => ({ at: 2 + i * 4, text: 'hi' })),
-      ...Array.from({ length: 30 }, (_, i) => ({ at: 20 + i * 0.1, text: '666 买爆了' })),
-    ];
-    writeFileSync(chat, msgs.map((m) => JSON.stringify(m)).join('\n'));
     const out = join(dir, 'out-marks');
-    const r = cli([
-      'process',
-      clip,
-      '--out',
-      out,
-      '--transcript',
-      vtt,
-      '--marks',
-      marks,
-      '--chat',
-      chat,
-    ]);
+    const r = cli(['process', clip, '--out', out, '--transcript', vtt, '--marks', marks]);
     expect(r.code, r.stderr).toBe(0);
     const lines = readLines(join(out, 'highlights.jsonl'));
     const manual = lines.find((l) => l.reasons.some((x) => /mark/i.test(x)));
@@ -152,7 +137,6 @@ describe('liveslice process: detection inputs are checked before anything runs',
     expect(manual!.start).toBeLessThanOrEqual(16);
     expect(manual!.end).toBeGreaterThanOrEqual(16);
     expect(manual!.score).toBe(1);
-    expect(lines.some((l) => l.reasons.some((x) => /chat/i.test(x)))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.marks).toBe(1);
   });

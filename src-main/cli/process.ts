@@ -89,7 +89,12 @@ export async function runProcess(
   const logger = createLogger({ dir: join(dataDir, 'logs'), level: opts.logLevel, console: true });
   let engine: Engine | null = null;
   try {
-    engine = createEngine({ dataDir, logger, transport: 'websocket' });
+    engine = createEngine({
+      dataDir,
+      logger,
+      transport: 'websocket',
+      clipsDir: () => join(out, 'clips'),
+    });
     const eng = engine;
     await eng.ready;
     if (asrModel !== null) {
@@ -207,6 +212,54 @@ export async function runProcess(
         )
         .join('\n') + (highlights.length ? '\n' : ''),
     );
+    // Every highlight's clip: those still rendering finish now (closing windows fed their ends).
+    try {
+      await eng.clips.settle(session.id);
+    } catch (err) {
+      say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const clips = eng.clips.list(session.id).filter((c) => c.state === 'ready');
+    const failedClips = eng.clips.list(session.id).filter((c) => c.state === 'failed');
+    for (const c of failedClips)
+      say(`liveslice: clip ${c.id} failed: ${c.error ?? 'unknown error'}`);
+    for (const c of clips) {
+      const h = eng.store.highlights.get(c.highlightId);
+      const timings = eng.clips.timings(c.id);
+      writeFileSync(
+        join(out, 'clips', `${c.id}.json`),
+        `${JSON.stringify(
+          {
+            id: c.id,
+            highlight_id: c.highlightId,
+            start: c.start,
+            end: c.end,
+            duration_s: c.durationS,
+            file: `${c.id}.mp4`,
+            prompt: null,
+            engine: 'clip',
+            encoder: c.encoder,
+            output: c.output,
+            reframe: c.reframe,
+            caption_style: c.captionStyle,
+            score: h?.score ?? null,
+            reasons: h?.reasons.map((r) => r.text) ?? [],
+            text: h?.text ?? '',
+            timings_ms: { detect: h?.delayMs ?? null, ...timings },
+            latency_ms: c.latencyMs,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    }
+    const latencies = clips
+      .map((c) => c.latencyMs)
+      .filter((x): x is number => x !== null)
+      .sort((a, b) => a - b);
+    const pct = (q: number): number | null =>
+      latencies.length
+        ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!
+        : null;
     const status = eng.ingest.status(session.id);
     const media = eng.ingest.media(session.id);
     const lines = eng.store.transcript
@@ -217,8 +270,8 @@ export async function runProcess(
     const recognizerFailed =
       opts.transcript === null && recognizer.enabled && !eng.recognizer.status().enabled;
     const report = {
-      clips: 0,
-      moment_to_clip_ms: { p50: null, p95: null },
+      clips: clips.length,
+      moment_to_clip_ms: { p50: pct(0.5), p95: pct(0.95) },
       held_back: [],
       input: opts.input,
       session: { id: session.id, dataDir, playlist: media.playlist },
@@ -257,7 +310,7 @@ export async function runProcess(
                 ? `recognizer: ${recognizer.model ?? ''}`
                 : `skipped: ${recognizer.reason ?? 'no recognizer'}`,
         detection: `${highlights.length} highlight(s), preset ${eng.detect.currentSettings().preset}`,
-        clips: 'not available in this version',
+        clips: `${clips.length} rendered${failedClips.length ? `, ${failedClips.length} failed` : ''}`,
       },
     };
     writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -47,7 +47,8 @@ function rig(
   const clock = { ms: 1000 };
   let seq = 0;
   const d = new Detector({
-    settings: { ...presetSettings(opts.preset ?? 'e-commerce'), ...over },
+    // The window rules are tested with a 3 s minimum post-roll (the e-commerce default is 5).
+    settings: { ...presetSettings(opts.preset ?? 'e-commerce'), postRollMinS: 3, ...over },
     lexicon: opts.lexicon ?? LEX,
     events: { onHighlight: (h, change) => events.push({ change, h }) },
     now: () => clock.ms,
@@ -220,10 +221,21 @@ describe('window start: a sentence boundary pre-roll min…max before the trigge
   it('with no transcript before it: trigger start − preRollMinS', () => {
     const r = rig();
     r.say(7, 9, '最后三分钟');
-    expect(r.events[0]!.h.start).toBe(7);
+    expect(r.events[0]!.h.start).toBe(5);
     const k = rig();
     k.d.keyword({ keyword: '最后三分钟', at: 9.5 });
     expect(k.events[0]!.h).toMatchObject({ triggerStart: 8, triggerEnd: 9.2, start: 6 });
+  });
+});
+
+describe('a pause is a boundary', () => {
+  it('the start never reaches back across silence into the previous moment', () => {
+    const r = rig();
+    r.say(4, 6);
+    r.say(11.5, 13); // then 7 s of silence
+    r.say(20, 22, '最后三分钟');
+    // Not 11.5 (the latest sentence start within the pre-roll): the pause at 18.
+    expect(r.events[0]!.h.start).toBe(18);
   });
 });
 
@@ -278,6 +290,19 @@ describe('window end: a sentence boundary post-roll min…max after the trigger'
     expect(r.finals()).toHaveLength(1);
   });
 
+  it('ends at a long pause, never running on into the next moment’s speech', () => {
+    const r = rig();
+    r.say(4, 6);
+    r.say(6.5, 8.5, '最后三分钟');
+    r.say(9, 11); // then 9 s of silence
+    r.say(20, 22); // the next moment
+    r.d.advance(23);
+    expect(r.finals()).toHaveLength(1);
+    // Padded into the silence up to the minimum post-roll (8.5 + 3), not to 22.
+    expect(r.finals()[0]!.end).toBeCloseTo(11.5, 6);
+    expect(r.finals()[0]!.text).not.toContain(`${FILLER} ${FILLER} ${FILLER} ${FILLER}`);
+  });
+
   it('with no transcript at all (keyword spotter only): the bound itself', () => {
     const r = rig();
     r.d.keyword({ keyword: '最后三分钟', at: 10.5 });
@@ -326,15 +351,14 @@ describe('merging is decided on the triggers themselves', () => {
     const r = rig();
     talk(r, 0, 9);
     r.say(10, 12, '最后三分钟');
-    r.say(12.5, 14.5);
-    r.say(15, 17.5);
+    r.say(12.5, 19); // one long sentence: a's end, and b's pre-roll start
     r.say(20, 22, '全场五折');
     talk(r, 22.5, 45);
     r.d.finish();
     const [a, b] = r.d.highlights();
     expect(r.d.highlights()).toHaveLength(2);
-    expect(a!.end).toBe(17.5);
-    expect(b!.start).toBe(15);
+    expect(a!.end).toBe(19);
+    expect(b!.start).toBe(12.5);
     expect(b!.start).toBeLessThan(a!.end); // overlapping windows, still two moments
     expectLifecycles(r.events);
   });
@@ -621,6 +645,7 @@ describe('keyword spotter fused with the transcript', () => {
     r.d.keyword({ keyword: '没有这个词', at: 3 });
     expect(r.events).toHaveLength(0);
     r.d.keyword({ keyword: '最后三分钟', at: 20.5 });
+    r.d.advance(36); // the media went on
     r.d.finish();
     expect(r.d.highlights()).toEqual([
       expect.objectContaining({
@@ -633,6 +658,16 @@ describe('keyword spotter fused with the transcript', () => {
         state: 'final',
       }),
     ]);
+  });
+});
+
+describe('the end of the media', () => {
+  it('ends an open window with the media', () => {
+    const r = rig();
+    r.say(1, 3, '最后三分钟');
+    r.d.advance(4.2);
+    r.d.finish();
+    expect(r.finals().map((h) => h.end)).toEqual([4.2]);
   });
 });
 

@@ -187,6 +187,9 @@ export class Detector {
   private readonly speech: SpeechRateTracker | null;
   private chatTracker: ChatRateTracker | null = null;
 
+  /** See transcriptHorizon(); -Infinity until told. */
+  private horizon = -Infinity;
+
   constructor(opts: DetectorOptions) {
     this.settings = validateSettings(opts.settings);
     this.lex = compileLexicon(opts.lexicon);
@@ -357,6 +360,17 @@ export class Detector {
   }
 
   /** The media clock moved: windows whose bounds passed close. */
+  /**
+   * Every utterance that starts before `t` has been delivered (timed text: its released cues; a
+   * recognizer: what it has committed). Lets a window close at its boundary without waiting for
+   * the next sentence, once no trigger that could still merge into it can arrive.
+   */
+  transcriptHorizon(t: number): void {
+    if (!(t > this.horizon)) return;
+    this.horizon = t;
+    this.refresh(false);
+  }
+
   advance(mediaTime: number): void {
     if (!finite(mediaTime)) return;
     this.seeTime(mediaTime);
@@ -568,7 +582,9 @@ export class Detector {
       this.consider(rec);
     }
     if (covered || !canCreate) return null;
-    for (const f of this.finals) if (sig.s <= f.end && sig.e >= f.start) return null;
+    // Already clipped: the signal's moment (its end; a chat window reaches 10 s back) lies in a
+    // closed highlight.
+    for (const f of this.finals) if (sig.e <= f.end + EPS && sig.e >= f.start - EPS) return null;
     const rec = this.newRec('audio', wall);
     rec.reasons.set(sig.key, { ...sig.reason });
     this.addSpan(rec, { key: 'audio', s: sig.s, e: sig.e });
@@ -675,6 +691,9 @@ export class Detector {
     const { preRollMinS: min, preRollMaxS: max } = this.settings;
     const lo = ts - max;
     const hi = ts - min;
+    // The minimum pre-roll point in a pause (inside no utterance) is the start itself: the
+    // window never reaches back across silence into the previous moment's speech.
+    if (hi > 0 && !this.spans(hi)) return hi;
     let best: number | null = null;
     for (let i = this.utts.lowerBound((u) => u.start >= lo - EPS); i < this.utts.length; i++) {
       const u = this.utts.at(i)!;
@@ -688,16 +707,37 @@ export class Detector {
     return Math.max(0, ts - min);
   }
 
-  /** The earliest utterance end in [te + postRollMin, te + postRollMax], or null. */
+  /** Whether a known utterance is being spoken at media time t (strictly inside it). */
+  private spans(t: number): boolean {
+    for (let i = this.utts.lowerBound((u) => u.start >= t - 120); i < this.utts.length; i++) {
+      const u = this.utts.at(i)!;
+      if (u.start >= t - EPS) break;
+      if (u.end > t + EPS) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Where the window ends after a trigger ending at te: the minimum post-roll point itself when it
+   * falls in a pause (no utterance spans it), else the earliest utterance end in [te + postRollMin,
+   * te + postRollMax]; null while unknown. Utterances are known up to the transcript horizon.
+   */
   private endBoundary(ts: number, te: number): number | null {
     const lo = te + this.settings.postRollMinS;
     const hi = te + this.settings.postRollMaxS;
     let best: number | null = null;
+    let prevEnd = -Infinity;
     for (let i = this.utts.lowerBound((u) => u.start >= ts - EPS); i < this.utts.length; i++) {
       const u = this.utts.at(i)!;
       if (u.start > hi + EPS) break;
+      // lo lies in the pause before u: the window ends there, not in the next speech.
+      if (best === null && prevEnd < lo && u.start >= lo - EPS) return lo;
       if (u.end >= lo - EPS && u.end <= hi + EPS && (best === null || u.end < best)) best = u.end;
+      prevEnd = Math.max(prevEnd, u.end);
     }
+    // A pause still going on at lo: nothing else starts before the horizon.
+    if (best === null && prevEnd < lo && Math.min(this.horizon, this.mediaTime) >= lo - EPS)
+      return lo;
     return best;
   }
 
@@ -737,6 +777,8 @@ export class Detector {
         end = Math.max(end, rec.mark.e);
       }
     }
+    // At the end of the media a window ends with it (the clip cannot go further).
+    if (this.finished && this.mediaTime > start + EPS) end = Math.min(end, this.mediaTime);
     const text = this.textIn(start, end);
     if (start !== rec.start || end !== rec.end || text !== rec.text) {
       rec.start = start;
@@ -764,8 +806,11 @@ export class Detector {
     if (rec.live) return false;
     const s = this.settings;
     if (this.mediaTime > rec.te + s.postRollMaxS + EPS) return true;
+    if (this.endBoundary(rec.ts, rec.te) === null) return false;
+    // Closed once no trigger that could still merge (starting ≤ mergeGapS after te) can arrive.
     return (
-      this.endBoundary(rec.ts, rec.te) !== null && this.lastUttEnd > rec.te + s.mergeGapS + EPS
+      this.lastUttEnd > rec.te + s.mergeGapS + EPS ||
+      Math.min(this.horizon, this.mediaTime) > rec.te + s.mergeGapS + EPS
     );
   }
 

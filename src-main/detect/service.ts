@@ -35,6 +35,8 @@ export interface DetectServiceDeps {
   ffmpegPath: () => string | null;
   /** The live edge of a session's media, seconds (null when it is not ingesting). */
   liveEdge: (sessionId: string) => number | null;
+  /** Media time before which every utterance of the session has been delivered (see Detector). */
+  transcriptHorizon?: (sessionId: string) => number;
   /** Wall clock for delays (tests inject one). */
   now?: () => number;
 }
@@ -76,12 +78,12 @@ export class DetectService {
         const r = this.session(sessionId);
         if (!r || frames.length === 0) return;
         r.detector.loudness(frames);
-        this.advance(r, frames[frames.length - 1]!.t + 0.1);
+        this.advance(r, frames[frames.length - 1]!.t + 0.1, sessionId);
       }),
       bus.on('ingest.status', (s) => {
         const r = this.running.get(s.sessionId);
         if (r && ['live', 'stalled', 'reconnecting', 'stopping'].includes(s.state))
-          this.advance(r, s.mediaTimeS);
+          this.advance(r, s.mediaTimeS, s.sessionId);
       }),
     );
   }
@@ -137,6 +139,9 @@ export class DetectService {
     this.sockets.delete(sessionId);
     const r = this.running.get(sessionId);
     if (!r) return;
+    // The media's real end (the last status may be a second old).
+    const end = this.deps.store.dvr.totals(sessionId).durationS;
+    if (end > 0) r.detector.advance(end);
     r.detector.finish();
     this.running.delete(sessionId);
   }
@@ -260,7 +265,9 @@ export class DetectService {
     return current;
   }
 
-  private advance(r: Running, mediaTime: number): void {
+  private advance(r: Running, mediaTime: number, sessionId: string): void {
+    const horizon = this.deps.transcriptHorizon?.(sessionId);
+    if (horizon !== undefined) r.detector.transcriptHorizon(horizon);
     if (!(mediaTime > r.mediaTime)) return;
     r.mediaTime = mediaTime;
     r.detector.advance(mediaTime);

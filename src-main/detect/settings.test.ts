@@ -120,7 +120,7 @@ describe('presets', () => {
       preset: 'e-commerce',
       preRollMinS: 2,
       preRollMaxS: 10,
-      postRollMinS: 3,
+      postRollMinS: 5,
       postRollMaxS: 15,
       mergeGapS: 5,
       cooldownS: 0,

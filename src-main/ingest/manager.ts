@@ -77,7 +77,7 @@ export class IngestManager {
   private readonly pcmListeners = new Set<(c: PcmChunk) => void>();
   private readonly segmentListeners = new Set<(s: SegmentReport) => void>();
   /** Sessions whose transcript comes from a timed-text file (the recognizer stays off there). */
-  private readonly timedText = new Set<string>();
+  private readonly timedText = new Map<string, TimedTextFeed>();
   private readonly log: Logger;
   private key: string;
   private passphrase: string;
@@ -208,6 +208,14 @@ export class IngestManager {
     return () => this.segmentListeners.delete(cb);
   }
 
+  /** With a timed-text transcript: the media time up to which its lines are all out (else null). */
+  timedTextHorizon(sessionId: string): number | null {
+    const feed = this.timedText.get(sessionId);
+    if (!feed) return null;
+    const ingest = this.active.get(sessionId);
+    return ingest?.isActive() ? feed.horizon(this.status(sessionId).mediaTimeS) : Infinity;
+  }
+
   /** Whether the session was started with a .vtt/.srt transcript (it replaces the recognizer). */
   hasTimedText(sessionId: string): boolean {
     return this.timedText.has(sessionId);
@@ -258,8 +266,8 @@ export class IngestManager {
     this.deps.bus.emit('session.upserted', live);
     const ingest = this.track(live, source.kind, input, ff.path);
     if (cues) {
-      this.timedText.add(live.id);
       const feed = new TimedTextFeed(live.id, cues, this.deps.store, this.deps.bus);
+      this.timedText.set(live.id, feed);
       ingest.onAdvance = (t) => feed.advance(t);
     }
     if (input.kind === 'url') {

@@ -9,6 +9,7 @@ import {
   dialog,
   globalShortcut,
   ipcMain,
+  nativeImage,
   Notification,
   protocol,
   screen,
@@ -36,6 +37,9 @@ import { fitWindowState, MIN_HEIGHT, MIN_WIDTH, WindowState } from './window-sta
 /** liveslice-media://session/<path inside the data directory> */
 export const MEDIA_SCHEME = 'liveslice-media';
 const WINDOW_STATE_KEY = 'window.state';
+/** A 36×64 portrait frame shown under the pointer while a clip is dragged out (clips.drag). */
+const DRAG_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACQAAABACAIAAAD9B0KDAAAACXBIWXMAAAABAAAAAQBPJcTWAAAATklEQVR4nO3N0Q3AEABAQcsZyi5mxQISTZWI3sv7v1A3Fn6A5WX1sZLi58NgMBgMBoO9xeqDYDAYDAY7HZsZBoPBYDAYbIQtqoNt6F6sAYcQYTJHObFEAAAAAElFTkSuQmCC';
 
 protocol.registerSchemesAsPrivileged([
   {
@@ -117,6 +121,11 @@ async function start(): Promise<void> {
     transport: 'electron',
     systemLanguage: languageFromLocale(app.getLocale()),
     listen: true,
+    // clips.reveal: the clip's file selected in the OS file manager.
+    reveal: (absPath) => {
+      shell.showItemInFolder(absPath);
+      return true;
+    },
   });
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -157,7 +166,13 @@ async function start(): Promise<void> {
       isTrustedAppUrl(frame.url, rendererLocation)
     );
   };
-  registerIpcApi({ ipcMain, handlers: engine.handlers, isTrustedSender, logger });
+  registerIpcApi({
+    ipcMain,
+    handlers: engine.handlers,
+    isTrustedSender,
+    logger,
+    dragIcon: nativeImage.createFromDataURL(DRAG_ICON),
+  });
   forwardEventsToWindows(engine.bus, () => [...windows].map((w) => w.webContents));
 
   const win = createWindow(engine);

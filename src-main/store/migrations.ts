@@ -164,4 +164,43 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE utterances ADD COLUMN tags TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'job queue',
+    sql: `
+      -- The persistent job queue (src-main/jobs). lease is the running attempt's token: only the
+      -- attempt holding it may complete the job. needs_cleanup: an attempt was interrupted and its
+      -- partial outputs are not yet removed (the job is not started again until they are).
+      CREATE TABLE jobs (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        id            TEXT NOT NULL UNIQUE,
+        kind          TEXT NOT NULL,
+        key           TEXT,
+        priority      INTEGER NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        max_attempts  INTEGER NOT NULL,
+        run_after     INTEGER NOT NULL,
+        payload       TEXT NOT NULL,
+        result        TEXT,
+        error         TEXT,
+        progress      REAL,
+        progress_note TEXT,
+        lease         TEXT,
+        owner         TEXT,
+        owner_pid     INTEGER,
+        lease_until   INTEGER,
+        needs_cleanup INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        started_at    INTEGER,
+        finished_at   INTEGER,
+        CHECK ((state = 'running') = (lease IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX jobs_next ON jobs (kind, state, priority, seq);
+      CREATE INDEX jobs_state ON jobs (state);
+      CREATE UNIQUE INDEX jobs_live_key ON jobs (kind, key)
+        WHERE key IS NOT NULL AND state IN ('queued', 'running', 'done');
+    `,
+  },
 ];

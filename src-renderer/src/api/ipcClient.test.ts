@@ -50,6 +50,11 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'lexicon.get': method('lexicon.get'),
       'lexicon.set': method('lexicon.set'),
       'lexicon.reset': method('lexicon.reset'),
+      'clips.list': method('clips.list'),
+      'clips.render': method('clips.render'),
+      'clips.cancel': method('clips.cancel'),
+      'clips.reveal': method('clips.reveal'),
+      'clips.drag': method('clips.drag'),
       'detect.presets': method('detect.presets'),
       'models.list': method('models.list'),
       'models.import': method('models.import'),
@@ -70,6 +75,7 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
       'models.progress': event('models.progress'),
       'highlight.upserted': event('highlight.upserted'),
       'lexicon.changed': event('lexicon.changed'),
+      'clip.upserted': event('clip.upserted'),
     },
   };
   const emit = (name: string, payload: unknown) => {

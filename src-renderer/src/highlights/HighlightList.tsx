@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import type { Highlight } from '../contract';
-import { useEngine, useT } from '../state/context';
+import type { Clip, Highlight } from '../contract';
+import { useAppState, useEngine, useT } from '../state/context';
 import { visibleRange } from '../transcript/windowing';
 import { seekHighlight } from './commands';
 import { HL_ROW_HEIGHT, HighlightRow } from './HighlightRow';
 
 const OVERSCAN = 4;
+const NO_CLIPS: readonly Clip[] = [];
+const NO_SESSION_CLIPS: Readonly<Record<string, readonly Clip[]>> = {};
 const DEFAULT_VIEWPORT = 320;
 
 /**
@@ -13,10 +15,15 @@ const DEFAULT_VIEWPORT = 320;
  * they ask for thumbnails. The selected row is scrolled into view (and keeps the focus when the
  * list had it, so Enter plays the row J/K moved to).
  */
-export function HighlightList(props: { shown: readonly Highlight[]; selectedId: string | null }) {
+export function HighlightList(props: {
+  sessionId: string;
+  shown: readonly Highlight[];
+  selectedId: string | null;
+}) {
   const t = useT();
   const { store } = useEngine();
   const { shown, selectedId } = props;
+  const clips = useAppState((s) => s.clips[props.sessionId]?.byHighlight ?? NO_SESSION_CLIPS);
   const viewportRef = useRef<HTMLDivElement>(null);
   const [viewportH, setViewportH] = useState(DEFAULT_VIEWPORT);
   const [scrollTop, setScrollTop] = useState(0);
@@ -84,6 +91,7 @@ export function HighlightList(props: { shown: readonly Highlight[]; selectedId: 
       <HighlightRow
         key={h.id}
         highlight={h}
+        clips={clips[h.id] ?? NO_CLIPS}
         selected={h.id === selectedId}
         top={i * HL_ROW_HEIGHT}
         onActivate={onActivate}

@@ -1,7 +1,8 @@
+import { selectedReadyClip, toggleClipPreview } from '../clips/commands';
 import type { Highlight } from '../contract';
 import { FINE_NUDGE_S, NUDGE_S } from '../keyboard/shortcuts';
 import { formatDuration } from '../live/format';
-import { useEngine, useT } from '../state/context';
+import { useAppState, useEngine, useT } from '../state/context';
 import type { NudgeEdge } from '../state/highlights';
 import { reviewHighlight, seekHighlight } from './commands';
 
@@ -10,6 +11,7 @@ export function SelectedActions(props: { highlight: Highlight | null }) {
   const t = useT();
   const { store, actions } = useEngine();
   const h = props.highlight;
+  const hasReadyClip = useAppState((s) => selectedReadyClip(s) !== null);
   if (!h) {
     return (
       <p className="hl-selected hl-selected--none pane__context" data-testid="highlight-selected">
@@ -57,6 +59,21 @@ export function SelectedActions(props: { highlight: Highlight | null }) {
         onClick={() => review('new')}
       >
         {t('highlights.undo')} <kbd>U</kbd>
+      </button>
+      <button
+        type="button"
+        data-testid="highlight-rerender"
+        onClick={() => store.getState().setRerenderHighlight(h.id)}
+      >
+        {t('clips.rerender')} <kbd>R</kbd>
+      </button>
+      <button
+        type="button"
+        data-testid="highlight-play-clip"
+        disabled={!hasReadyClip}
+        onClick={() => toggleClipPreview(store)}
+      >
+        {t('clips.play')} <kbd>C</kbd>
       </button>
       <span className="hl-selected__nudge" role="group" aria-label={t('highlights.nudge')}>
         <span className="pane__context">{t('highlights.in')}</span>

@@ -19,7 +19,10 @@ export type ShortcutAction =
   | { type: 'highlightStep'; dir: 1 | -1 }
   | { type: 'highlightReview'; review: Highlight['review'] }
   | { type: 'highlightSeek' }
-  | { type: 'highlightNudge'; edge: NudgeEdge; delta: number };
+  | { type: 'highlightNudge'; edge: NudgeEdge; delta: number }
+  /** The selected highlight's clip: re-render it with other options / play its newest render. */
+  | { type: 'clipRerender' }
+  | { type: 'clipPreview' };
 
 export interface KeyCombo {
   /** Matches KeyboardEvent.key (case-insensitive for letters). */
@@ -96,7 +99,10 @@ function nudge(edge: NudgeEdge, sign: 1 | -1, fine: boolean): Shortcut {
   };
 }
 
-/** The highlights pane's keys: select, review, seek and nudge the selected highlight. */
+/**
+ * The highlights pane's keys: select, review, seek and nudge the selected highlight; re-render or
+ * play its clip.
+ */
 const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
   letter('mark', 'm', { type: 'mark' }, 'shortcut.mark'),
   letter('highlight-next', 'j', { type: 'highlightStep', dir: 1 }, 'shortcut.highlightNext'),
@@ -139,6 +145,8 @@ const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
     // Enter on a focused button (a highlight row included) presses that button.
     notOnControls: true,
   },
+  letter('clip-rerender', 'r', { type: 'clipRerender' }, 'shortcut.clipRerender'),
+  letter('clip-preview', 'c', { type: 'clipPreview' }, 'shortcut.clipPreview'),
   nudge('in', -1, false),
   nudge('in', 1, false),
   nudge('out', -1, false),

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { onSelected, selectedHighlight, stepHighlight } from '../highlights/commands';
+import { selectedReadyClip, toggleClipPreview } from '../clips/commands';
 import { nextLanguageSetting } from '../i18n/language';
 import { paneDomId } from '../panes/paneIds';
 import { useEngine } from '../state/context';
@@ -8,7 +9,8 @@ import { matchShortcut, type ShortcutAction } from './shortcuts';
 
 /**
  * Whether a shortcut has something to act on now. When not, it does nothing and the key keeps its
- * default: player keys need a player, the review / seek / nudge keys a selected highlight.
+ * default: player keys need a player, the review / seek / nudge / re-render keys a selected
+ * highlight, the clip preview key a selected highlight with a ready clip.
  */
 function applicable(action: ShortcutAction, s: AppState): boolean {
   switch (action.type) {
@@ -21,6 +23,10 @@ function applicable(action: ShortcutAction, s: AppState): boolean {
       return selectedHighlight(s) !== null;
     case 'highlightStep':
       return s.selectedSessionId !== null;
+    case 'clipRerender':
+      return selectedHighlight(s) !== null && s.rerenderHighlightId === null;
+    case 'clipPreview':
+      return selectedReadyClip(s) !== null;
     default:
       return true;
   }
@@ -68,6 +74,14 @@ export function useShortcuts(): void {
           return;
         case 'highlightNudge':
           onSelected(store, actions, { type: 'nudge', edge: action.edge, delta: action.delta });
+          return;
+        case 'clipRerender': {
+          const h = selectedHighlight(s);
+          if (h) s.setRerenderHighlight(h.id);
+          return;
+        }
+        case 'clipPreview':
+          toggleClipPreview(store);
           return;
       }
     };

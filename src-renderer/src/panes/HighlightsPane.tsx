@@ -1,4 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
+import { ClipPreview } from '../clips/ClipPreview';
+import { ClipSettingsDialog } from '../clips/ClipSettingsDialog';
+import { RerenderDialog } from '../clips/RerenderDialog';
 import type { Highlight } from '../contract';
 import { DetectSettingsDialog } from '../highlights/DetectSettingsDialog';
 import { HighlightFilters } from '../highlights/HighlightFilters';
@@ -6,6 +9,7 @@ import { HighlightList } from '../highlights/HighlightList';
 import { LexiconDialog } from '../highlights/LexiconDialog';
 import { SelectedActions } from '../highlights/SelectedActions';
 import { useAppState, useEngine, useT } from '../state/context';
+import { findClip } from '../state/clips';
 import { filterHighlights } from '../state/highlights';
 import { Pane } from './Pane';
 
@@ -20,15 +24,25 @@ function SessionHighlights(props: { sessionId: string }) {
   const entry = useAppState((s) => s.highlights[sessionId] ?? null);
   const filter = useAppState((s) => s.highlightFilter);
   const selectedId = useAppState((s) => s.selectedHighlightId);
+  const clipsError = useAppState((s) => s.clips[sessionId]?.error ?? null);
+  const previewId = useAppState((s) => {
+    const c = s.previewClipId !== null ? findClip(s.clips, s.previewClipId) : null;
+    return c?.sessionId === sessionId ? c.id : null;
+  });
+  const rerenderId = useAppState((s) => s.rerenderHighlightId);
+  const setRerender = useAppState((s) => s.setRerenderHighlight);
 
   useEffect(() => {
-    if (connected) void actions.loadHighlights(sessionId);
+    if (!connected) return;
+    void actions.loadHighlights(sessionId);
+    void actions.loadClips(sessionId);
   }, [sessionId, connected, actions]);
 
   const all = entry?.list ?? NONE;
   const shown = useMemo(() => filterHighlights(all, filter), [all, filter]);
   const selected = selectedId !== null ? (shown.find((h) => h.id === selectedId) ?? null) : null;
   const error = entry?.error ?? null;
+  const rerender = rerenderId !== null ? (all.find((h) => h.id === rerenderId) ?? null) : null;
 
   let body;
   if (all.length === 0) {
@@ -54,14 +68,25 @@ function SessionHighlights(props: { sessionId: string }) {
       </p>
     );
   } else {
-    body = <HighlightList shown={shown} selectedId={selected?.id ?? null} />;
+    body = <HighlightList sessionId={sessionId} shown={shown} selectedId={selected?.id ?? null} />;
   }
 
   return (
     <div className="highlights" data-session-id={sessionId}>
       <HighlightFilters all={all} />
       {all.length > 0 && <SelectedActions highlight={selected} />}
+      {previewId !== null && <ClipPreview key={previewId} clipId={previewId} />}
       {body}
+      {clipsError && (
+        <p className="field-error" data-testid="clips-error" role="alert">
+          {t('clips.loadFailed', { message: clipsError.message })}{' '}
+          <span className="field-error__hint">{t(`hint.${clipsError.code}`)}</span>{' '}
+          <button type="button" onClick={() => void actions.loadClips(sessionId)}>
+            {t('highlights.retry')}
+          </button>
+        </p>
+      )}
+      {rerender && <RerenderDialog highlight={rerender} onClose={() => setRerender(null)} />}
       {error && (
         <p className="field-error" data-testid="highlights-error" role="alert">
           {t('highlights.loadFailed', { message: error.message })}{' '}
@@ -78,10 +103,10 @@ function SessionHighlights(props: { sessionId: string }) {
   );
 }
 
-/** Opens the lexicon editor and the detection settings (they need no session). */
+/** Opens the lexicon editor, the detection settings and the clip settings (they need no session). */
 function DetectTools() {
   const t = useT();
-  const [open, setOpen] = useState<'lexicon' | 'settings' | null>(null);
+  const [open, setOpen] = useState<'lexicon' | 'settings' | 'clips' | null>(null);
   return (
     <div className="hl-tools">
       <button type="button" data-testid="open-lexicon" onClick={() => setOpen('lexicon')}>
@@ -90,7 +115,11 @@ function DetectTools() {
       <button type="button" data-testid="open-detect-settings" onClick={() => setOpen('settings')}>
         {t('detect.open')}
       </button>
+      <button type="button" data-testid="open-clip-settings" onClick={() => setOpen('clips')}>
+        {t('clipSettings.open')}
+      </button>
       {open === 'lexicon' && <LexiconDialog onClose={() => setOpen(null)} />}
+      {open === 'clips' && <ClipSettingsDialog onClose={() => setOpen(null)} />}
       {open === 'settings' && <DetectSettingsDialog onClose={() => setOpen(null)} />}
     </div>
   );

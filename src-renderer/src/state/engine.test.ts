@@ -6,6 +6,7 @@ import {
   type EventName,
   type EventPayload,
   type AsrStatus,
+  type Clip,
   type Highlight,
   type MethodName,
   type ModelInfo,
@@ -14,6 +15,7 @@ import {
   type Settings,
 } from '../contract';
 import type { ConnectionState, RendererClient } from '../api/types';
+import { toggleClipPreview } from '../clips/commands';
 import { onSelected, selectedHighlight, shownHighlights } from '../highlights/commands';
 import { effectiveLanguage } from './context';
 import { connectEngine } from './engine';
@@ -825,5 +827,138 @@ describe('highlights wiring', () => {
     await settle();
     expect(store.getState().selectedHighlightId).toBe('h3');
     expect(selectedHighlight(store.getState())?.review).toBe('accepted');
+  });
+});
+
+describe('clips wiring', () => {
+  const S = 'sess_aaaaaaaa';
+  const H = `${S}-h1`;
+  const clip = (id: string, over: Partial<Clip> = {}): Clip => ({
+    id,
+    highlightId: H,
+    sessionId: S,
+    state: 'queued',
+    progress: null,
+    file: null,
+    start: 1,
+    end: 11,
+    output: '720x1280',
+    reframe: { mode: 'center' },
+    captionStyle: 'bold',
+    durationS: null,
+    bytes: null,
+    encoder: null,
+    latencyMs: null,
+    error: null,
+    createdAt: 10,
+    updatedAt: 10,
+    ...over,
+  });
+  const highlight: Highlight = {
+    id: H,
+    sessionId: S,
+    start: 1,
+    end: 11,
+    detectedStart: 1,
+    detectedEnd: 11,
+    score: 0.8,
+    reasons: [],
+    text: '',
+    category: 'price',
+    state: 'final',
+    review: 'new',
+    delayMs: null,
+    createdAt: 1,
+    updatedAt: 1,
+  };
+
+  it('loads a session’s clips, then follows clip.upserted (progress, ready)', async () => {
+    const { store, actions, emit } = setup({
+      'clips.list': () => ({ clips: [clip(H, { state: 'rendering', progress: 0.2 })] }),
+    });
+    emit('clip.upserted', clip(H));
+    expect(store.getState().clips[S]).toBeUndefined();
+    await actions.loadClips(S);
+    emit('clip.upserted', clip(H, { state: 'rendering', progress: 0.6, updatedAt: 11 }));
+    expect(store.getState().clips[S]?.byHighlight[H]?.[0]?.progress).toBe(0.6);
+    emit(
+      'clip.upserted',
+      clip(H, { state: 'ready', progress: 1, file: 'sessions/x/clips/a.mp4', updatedAt: 12 }),
+    );
+    expect(store.getState().clips[S]?.byHighlight[H]?.[0]?.state).toBe('ready');
+  });
+
+  it('a re-render is shown first at once; a refused render is a notice or only returned', async () => {
+    let refuse = false;
+    const { store, actions, calls } = setup({
+      'clips.list': () => ({ clips: [clip(H, { state: 'ready', file: 'f.mp4' })] }),
+      'clips.render': (input) => {
+        if (refuse) throw new ApiError('not_found', 'No highlight with id x');
+        const { reframe } = input as { reframe?: Clip['reframe'] };
+        return clip(`${H}-r2`, { createdAt: 20, updatedAt: 20, ...(reframe ? { reframe } : {}) });
+      },
+      'clips.cancel': (input) =>
+        clip((input as { id: string }).id, { state: 'cancelled', createdAt: 20, updatedAt: 21 }),
+    });
+    await actions.loadClips(S);
+    const r = await actions.renderClip(H, { reframe: { mode: 'blur' } }, 'inline');
+    expect(r.ok).toBe(true);
+    expect(calls.at(-1)).toEqual(['clips.render', { highlightId: H, reframe: { mode: 'blur' } }]);
+    const list = store.getState().clips[S]!.byHighlight[H]!;
+    expect(list.map((c) => [c.id, c.reframe.mode])).toEqual([
+      [`${H}-r2`, 'blur'],
+      [H, 'center'],
+    ]);
+    await actions.cancelClip(`${H}-r2`);
+    expect(store.getState().clips[S]!.byHighlight[H]![0]?.state).toBe('cancelled');
+
+    refuse = true;
+    expect((await actions.renderClip(H, {}, 'inline')).ok).toBe(false);
+    expect(store.getState().notices).toEqual([]);
+    await actions.renderClip(H, {}, 'notice');
+    expect(store.getState().notices[0]).toMatchObject({
+      action: 'action.renderClip',
+      code: 'not_found',
+    });
+  });
+
+  it('C previews the selected highlight’s newest ready clip, and closes it again', async () => {
+    const { store, actions } = setup({
+      'highlights.list': () => ({ highlights: [highlight] }),
+      'clips.list': () => ({
+        clips: [
+          clip(`${H}-r2`, { state: 'rendering', createdAt: 20 }),
+          clip(H, { state: 'ready', file: 'sessions/x/clips/a.mp4' }),
+        ],
+      }),
+    });
+    store.getState().setSessions([mk(S, 1)]);
+    store.getState().selectSession(S);
+    await Promise.all([actions.loadHighlights(S), actions.loadClips(S)]);
+    expect(toggleClipPreview(store)).toBe(false);
+    store.getState().selectHighlight(H);
+    expect(toggleClipPreview(store)).toBe(true);
+    expect(store.getState().previewClipId).toBe(H);
+    toggleClipPreview(store);
+    expect(store.getState().previewClipId).toBeNull();
+  });
+
+  it('saveSettings stops at the first refusal and names its key', async () => {
+    const { store, actions, calls } = setup({
+      'settings.set': (input) => {
+        const c = input as { key: string; value: unknown };
+        if (c.key === 'clips.watermark') throw new ApiError('bad_request', 'too long');
+        return { ...settings, [c.key]: c.value };
+      },
+    });
+    store.getState().setSettings(settings);
+    const r = await actions.saveSettings([
+      { key: 'clips.auto', value: false },
+      { key: 'clips.watermark', value: '/logo.png' },
+      { key: 'clips.copyright', value: '© Shop' },
+    ]);
+    expect(r).toMatchObject({ ok: false, key: 'clips.watermark', code: 'bad_request' });
+    expect(calls.map((c) => c[0])).toEqual(['settings.set', 'settings.set']);
+    expect(store.getState().settings?.['clips.auto']).toBe(false);
   });
 });

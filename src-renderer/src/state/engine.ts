@@ -3,6 +3,8 @@
  * reloads what may have changed while away, and user actions call the engine and report failures.
  */
 import type {
+  CaptionStyle,
+  Clip,
   DetectSettings,
   ErrorCode,
   Highlight,
@@ -10,7 +12,10 @@ import type {
   IngestSourceInput,
   Lexicon,
   LoudnessFrame,
+  MethodOutput,
   ModelInfo,
+  OutputPreset,
+  Reframe,
   Session,
   SessionMedia,
   SettingChange,
@@ -111,8 +116,40 @@ export interface EngineActions {
   loadDetectPresets(): Promise<Outcome<Array<{ name: string; settings: DetectSettings }>>>;
   /** Saves the detection settings; the engine's validation error comes back (not a notice). */
   saveDetectSettings(value: DetectSettings): Promise<Outcome<Settings>>;
+  /**
+   * Saves several settings in order, stopping at the first refusal (returned, not a notice, with
+   * the key it was about).
+   */
+  saveSettings(changes: readonly SettingChange[]): Promise<Outcome<Settings> & { key?: string }>;
+  /**
+   * Loads a session's clips (every render of every highlight); the clip.upserted events keep them
+   * current afterwards. Concurrent calls share one load.
+   */
+  loadClips(sessionId: string): Promise<void>;
+  /**
+   * Renders a highlight's clip (again), with the settings' defaults for what is not given. The new
+   * render is shown at once; a refusal becomes a notice ('notice') or is only returned ('inline').
+   */
+  renderClip(
+    highlightId: string,
+    options: ClipOptions,
+    report: 'notice' | 'inline',
+  ): Promise<Outcome<Clip>>;
+  /** Stops a queued or running render; a refusal becomes a notice. */
+  cancelClip(id: string): Promise<Outcome<Clip>>;
+  /** Shows the clip in the file manager (desktop) or just answers its path (browser). */
+  revealClip(id: string): Promise<Outcome<{ path: string; shown: boolean }>>;
+  /** Starts dragging the clip's file out of the window (desktop only; 'unavailable' otherwise). */
+  dragClip(id: string): Promise<Outcome<MethodOutput<'clips.drag'>>>;
   /** Stops listening to the client. */
   detach(): void;
+}
+
+/** What a (re-)render may change; the rest comes from the clip settings. */
+export interface ClipOptions {
+  reframe?: Reframe;
+  captionStyle?: CaptionStyle;
+  output?: OutputPreset;
 }
 
 export const SESSIONS_LIMIT = 200;
@@ -234,6 +271,23 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
     return p;
   };
 
+  const clipLoads = new Map<string, Promise<void>>();
+  const loadClips = (sessionId: string): Promise<void> => {
+    const running = clipLoads.get(sessionId);
+    if (running) return running;
+    const run = async () => {
+      state().beginClipsLoad(sessionId);
+      const r = await outcome(() => client.call('clips.list', { sessionId }));
+      state().endClipsLoad(
+        sessionId,
+        r.ok ? { clips: r.value.clips } : { message: r.message, code: r.code },
+      );
+    };
+    const p = run().finally(() => clipLoads.delete(sessionId));
+    clipLoads.set(sessionId, p);
+    return p;
+  };
+
   const findHighlight = (id: string): Highlight | null => {
     for (const s of Object.values(state().highlights)) {
       const h = s.list.find((x) => x.id === id);
@@ -254,6 +308,7 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       state().upsertHighlight(pending ? { ...h, ...pending } : h);
     }),
     client.subscribe('lexicon.changed', (l) => state().setLexicon(l)),
+    client.subscribe('clip.upserted', (c) => state().upsertClip(c)),
     client.subscribe('session.upserted', (session) => {
       const before = state().sessions[session.id];
       state().upsertSession(session);
@@ -532,6 +587,55 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       const r = await outcome(() => client.call('settings.set', { key: 'detect.settings', value }));
       if (r.ok) state().setSettings(r.value);
       return r;
+    },
+
+    async saveSettings(changes) {
+      let last: Settings | null = null;
+      for (const change of changes) {
+        const r = await outcome(() => client.call('settings.set', change));
+        if (!r.ok) {
+          if (last) state().setSettings(last);
+          return { ...r, key: change.key };
+        }
+        last = r.value;
+      }
+      if (last) state().setSettings(last);
+      else if (state().settings === null) {
+        return { ok: false, message: 'No settings to save', code: 'bad_request' };
+      }
+      return { ok: true, value: last ?? state().settings! };
+    },
+
+    loadClips,
+
+    async renderClip(highlightId, options, report) {
+      const r = await outcome(() =>
+        client.call('clips.render', {
+          highlightId,
+          ...(options.reframe ? { reframe: options.reframe } : {}),
+          ...(options.captionStyle ? { captionStyle: options.captionStyle } : {}),
+          ...(options.output ? { output: options.output } : {}),
+        }),
+      );
+      if (r.ok) state().upsertClip(r.value);
+      else if (report === 'notice')
+        reportFailure('action.renderClip', new ApiError(r.code, r.message));
+      return r;
+    },
+
+    async cancelClip(id) {
+      const r = await outcome(() => client.call('clips.cancel', { id }));
+      if (r.ok) state().upsertClip(r.value);
+      else reportFailure('action.cancelClip', new ApiError(r.code, r.message));
+      return r;
+    },
+
+    async revealClip(id) {
+      return outcome(() => client.call('clips.reveal', { id }));
+    },
+
+    async dragClip(id) {
+      return outcome(() => client.call('clips.drag', { id }));
     },
 
     detach() {

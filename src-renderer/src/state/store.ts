@@ -1,13 +1,14 @@
 /**
  * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
- * storage, transcripts, speech & models, highlights & lexicon) are fed by engine results and events
- * (see engine.ts); the rest is view state (notices, help overlay, the mounted player, the
- * highlight filter and selection).
+ * storage, transcripts, speech & models, highlights & lexicon, clips) are fed by engine results and
+ * events (see engine.ts); the rest is view state (notices, help overlay, the mounted player, the
+ * highlight filter and selection, the clip preview and re-render dialog).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type {
   AppInfo,
   AsrStatus,
+  Clip,
   ErrorCode,
   Highlight,
   IngestEndpoints,
@@ -25,6 +26,12 @@ import type {
 import type { ConnectionState } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { LoudnessRing } from '../live/loudnessRing';
+import {
+  beginLoad as beginClipsLoad,
+  endLoad as endClipsLoad,
+  upsertClip,
+  type ClipsBySession,
+} from './clips';
 import {
   beginLoad as beginHighlightsLoad,
   DEFAULT_FILTER,
@@ -201,6 +208,23 @@ export interface HighlightsSlice {
   setLexicon(lexicon: LexiconState): void;
 }
 
+export interface ClipsSlice {
+  /** Per session (a few kept): each highlight's renders, newest first. See clips.ts. */
+  clips: ClipsBySession;
+  /** The clip the preview plays (null: no preview). */
+  previewClipId: string | null;
+  /** The highlight whose re-render dialog is open (R), or null. */
+  rerenderHighlightId: string | null;
+  beginClipsLoad(sessionId: string): void;
+  endClipsLoad(
+    sessionId: string,
+    result: { clips: readonly Clip[] } | { message: string; code: ErrorCode },
+  ): void;
+  upsertClip(clip: Clip): void;
+  setPreviewClip(id: string | null): void;
+  setRerenderHighlight(id: string | null): void;
+}
+
 /** A request to move the live player to a media time (the player consumes it). */
 export interface SeekRequest {
   sessionId: string;
@@ -234,6 +258,7 @@ export type AppState = ConnectionSlice &
   TranscriptSlice &
   SpeechSlice &
   HighlightsSlice &
+  ClipsSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -415,6 +440,24 @@ const highlightsSlice: Slice<HighlightsSlice> = (set) => {
   };
 };
 
+const clipsSlice: Slice<ClipsSlice> = (set) => {
+  const update = (f: (c: ClipsBySession) => ClipsBySession) =>
+    set((s) => {
+      const next = f(s.clips);
+      return next === s.clips ? {} : { clips: next };
+    });
+  return {
+    clips: {},
+    previewClipId: null,
+    rerenderHighlightId: null,
+    beginClipsLoad: (sessionId) => update((c) => beginClipsLoad(c, sessionId)),
+    endClipsLoad: (sessionId, result) => update((c) => endClipsLoad(c, sessionId, result)),
+    upsertClip: (clip) => update((c) => upsertClip(c, clip)),
+    setPreviewClip: (previewClipId) => set({ previewClipId }),
+    setRerenderHighlight: (rerenderHighlightId) => set({ rerenderHighlightId }),
+  };
+};
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => {
@@ -450,6 +493,7 @@ export function createAppStore(init: StoreInit): AppStore {
     ...transcriptSlice(...a),
     ...speechSlice(...a),
     ...highlightsSlice(...a),
+    ...clipsSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }

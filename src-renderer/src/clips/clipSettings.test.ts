@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { SETTING_DEFAULTS, type Settings } from '../contract';
+import { clipSettingChanges, toForm } from './clipSettings';
+
+describe('clip settings form', () => {
+  it('an untouched form saves nothing', () => {
+    expect(clipSettingChanges(SETTING_DEFAULTS, toForm(SETTING_DEFAULTS))).toEqual([]);
+  });
+
+  it('saves only what changed, trimmed; an empty watermark is none', () => {
+    const before: Settings = { ...SETTING_DEFAULTS, 'clips.watermark': '/logo.png' };
+    const form = {
+      ...toForm(before),
+      auto: false,
+      reframe: 'blur' as const,
+      copyright: '  © 2025 Shop  ',
+      watermark: '   ',
+    };
+    expect(clipSettingChanges(before, form)).toEqual([
+      { key: 'clips.auto', value: false },
+      { key: 'clips.reframe', value: { mode: 'blur' } },
+      { key: 'clips.copyright', value: '© 2025 Shop' },
+      { key: 'clips.watermark', value: null },
+    ]);
+  });
+
+  it('a saved crop box is kept unless another framing is picked', () => {
+    const box = { mode: 'box' as const, x: 0.1, y: 0, w: 0.3, h: 1 };
+    const before: Settings = { ...SETTING_DEFAULTS, 'clips.reframe': box };
+    const form = toForm(before);
+    expect(form.reframe).toBe('kept');
+    expect(clipSettingChanges(before, form)).toEqual([]);
+    expect(clipSettingChanges(before, { ...form, reframe: 'center' })).toEqual([
+      { key: 'clips.reframe', value: { mode: 'center' } },
+    ]);
+  });
+});
