@@ -4,7 +4,9 @@
  *   --soak N           a long push for the RSS figure, e.g. --soak 1800 for 30 minutes
  *   --size WxH / --bitrate 6M / --fps 30   the pushed stream (default 1920x1080, 6 Mbps, 30 fps)
  *   --only ingest|asr|detect  run one part (asr: VAD, keyword-spotter and recognizer figures;
- *                      detect: the labeled highlight set, precision/recall/delay)
+ *                      detect: the labeled highlight set, precision/recall/delay;
+ *                      clips: render speed, moment-to-clip latency, compose, queue, neighbour)
+ *   --replay-seconds N the --realtime replay for the moment-to-clip latency (default 90)
  * Targets (issue #3): preview latency p50 ≤ 2.5 s with 1 s segments; ingest CPU ≤ 10 % of one core
  * for 1080p30 6 Mbps with stream copy; main-process RSS flat; reconnect ≤ 2 s.
  */
@@ -21,6 +23,7 @@ import { openStore } from '../store';
 import { exited, kill, publish } from '../testing/media';
 import { freePort } from '../testing/ports';
 import { benchAsr } from './asr-bench';
+import { benchClips } from './clips-bench';
 import { benchDetect } from './detect-bench';
 import { percentile, round, slope } from './stats';
 
@@ -35,11 +38,22 @@ async function main(): Promise<void> {
       bitrate: { type: 'string', default: '6M' },
       fps: { type: 'string', default: '30' },
       only: { type: 'string' },
+      'replay-seconds': { type: 'string', default: '90' },
     },
   });
   const only = values.only;
-  if (only !== undefined && !['ingest', 'asr', 'detect'].includes(only))
-    throw new Error('--only takes ingest, asr or detect');
+  if (only !== undefined && !['ingest', 'asr', 'detect', 'clips'].includes(only))
+    throw new Error('--only takes ingest, asr, detect or clips');
+  const clips =
+    only === undefined || only === 'clips'
+      ? await benchClips({ replaySeconds: Number(values['replay-seconds']) })
+      : null;
+  if (only === 'clips') {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'clips', machine: machine(), clips }, null, 2)}\n`,
+    );
+    return;
+  }
   const detect = only === undefined || only === 'detect' ? await benchDetect() : null;
   if (only === 'detect') {
     process.stdout.write(
@@ -173,6 +187,7 @@ async function main(): Promise<void> {
     reconnect_ms: { publisher_back_to_segment: reconnectMs, target: 2000 },
     ...(asr ? { asr } : {}),
     ...(detect ? { detect } : {}),
+    ...(clips ? { clips } : {}),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
