@@ -4,6 +4,7 @@
  * kept, like highlights.
  */
 import type { Clip, ErrorCode } from '../contract';
+import { beginSessionLoad, endSessionLoad } from './sessionCache';
 
 /** Clips are kept for at most this many sessions (the least recently loaded goes first). */
 export const MAX_CLIP_SESSIONS = 5;
@@ -76,15 +77,7 @@ export function beginLoad(
   sessionId: string,
   max = MAX_CLIP_SESSIONS,
 ): ClipsBySession {
-  const known = map[sessionId];
-  const next: Record<string, SessionClips> = {};
-  const others = Object.keys(map).filter((id) => id !== sessionId);
-  for (const id of others.slice(Math.max(0, others.length - (Math.max(1, max) - 1)))) {
-    const c = map[id];
-    if (c) next[id] = c;
-  }
-  next[sessionId] = known ? { ...known, status: 'loading', error: null } : EMPTY;
-  return next;
+  return beginSessionLoad(map, sessionId, EMPTY, max);
 }
 
 /** Ends a load: the engine's list merged in, or why it failed (what was held stays). */
@@ -93,26 +86,18 @@ export function endLoad(
   sessionId: string,
   result: { clips: readonly Clip[] } | { message: string; code: ErrorCode },
 ): ClipsBySession {
-  const known = map[sessionId];
-  if (!known) return map;
-  if ('clips' in result) {
-    return {
-      ...map,
-      [sessionId]: {
-        byHighlight: mergeClips(known.byHighlight, result.clips),
-        status: 'loaded',
-        error: null,
-      },
-    };
-  }
-  return {
-    ...map,
-    [sessionId]: {
-      ...known,
-      status: 'error',
-      error: { message: result.message, code: result.code },
-    },
-  };
+  return endSessionLoad(
+    map,
+    sessionId,
+    'clips' in result
+      ? {
+          merge: (known) => ({
+            ...known,
+            byHighlight: mergeClips(known.byHighlight, result.clips),
+          }),
+        }
+      : result,
+  );
 }
 
 /** A clip from an event or a call result; sessions not kept are ignored (opening one loads it). */

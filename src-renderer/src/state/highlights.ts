@@ -4,6 +4,7 @@
  * neighbours J/K move to; the in/out points a nudge asks for. Only a few sessions are kept.
  */
 import type { ErrorCode, Highlight } from '../contract';
+import { beginSessionLoad, endSessionLoad } from './sessionCache';
 
 /** Highlights are kept for at most this many sessions (the least recently loaded goes first). */
 export const MAX_HIGHLIGHT_SESSIONS = 5;
@@ -51,43 +52,22 @@ export function beginLoad(
   sessionId: string,
   max = MAX_HIGHLIGHT_SESSIONS,
 ): HighlightsBySession {
-  const known = map[sessionId];
-  const next: Record<string, SessionHighlights> = {};
-  const others = Object.keys(map).filter((id) => id !== sessionId);
-  for (const id of others.slice(Math.max(0, others.length - (Math.max(1, max) - 1)))) {
-    const h = map[id];
-    if (h) next[id] = h;
-  }
-  next[sessionId] = known ? { ...known, status: 'loading', error: null } : EMPTY;
-  return next;
+  return beginSessionLoad(map, sessionId, EMPTY, max);
 }
 
-/** Ends a load: the list from the engine merged in, or the reason it failed (what was held stays). */
+/** Ends a load: the engine's list merged in, or why it failed (what was held stays). */
 export function endLoad(
   map: HighlightsBySession,
   sessionId: string,
   result: { highlights: readonly Highlight[] } | { message: string; code: ErrorCode },
 ): HighlightsBySession {
-  const known = map[sessionId];
-  if (!known) return map;
-  if ('highlights' in result) {
-    return {
-      ...map,
-      [sessionId]: {
-        list: mergeHighlights(known.list, result.highlights),
-        status: 'loaded',
-        error: null,
-      },
-    };
-  }
-  return {
-    ...map,
-    [sessionId]: {
-      ...known,
-      status: 'error',
-      error: { message: result.message, code: result.code },
-    },
-  };
+  return endSessionLoad(
+    map,
+    sessionId,
+    'highlights' in result
+      ? { merge: (known) => ({ ...known, list: mergeHighlights(known.list, result.highlights) }) }
+      : result,
+  );
 }
 
 /**
