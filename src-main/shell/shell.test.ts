@@ -113,7 +113,11 @@ function fakeElectron() {
         webRequest: { onHeadersReceived: (fn: Listener) => (state.headers = fn) },
       },
     },
-    shell: { openExternal: (url: string) => (state.opened.push(url), Promise.resolve()) },
+    shell: {
+      openExternal: (url: string) => (state.opened.push(url), Promise.resolve()),
+      showItemInFolder: (path: string) => state.opened.push(`reveal:${path}`),
+    },
+    nativeImage: { createFromDataURL: (url: string) => ({ dataUrl: url }) },
     globalShortcut: {
       register: (accelerator: string, fn: () => void) => (
         state.shortcuts.set(accelerator, fn),
