@@ -143,6 +143,25 @@ describe('liveslice process: detection inputs are checked before anything runs',
     expect(report.marks).toBe(1);
   });
 
+  it('turns a --chat burst into a reason on the highlight it happens in', () => {
+    const chat = join(dir, 'chat.jsonl');
+    const msgs = [
+      ...Array.from({ length: 4 }, (_, i) => ({ at: 2 + i * 4, text: 'hi' })),
+      ...Array.from({ length: 30 }, (_, i) => ({ at: 20 + i * 0.1, text: '666 买爆了' })),
+    ];
+    writeFileSync(chat, msgs.map((m) => JSON.stringify(m)).join('\n'));
+    const out = join(dir, 'out-chat');
+    const r = cli(['process', clip, '--out', out, '--transcript', vtt, '--chat', chat]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readLines(join(out, 'highlights.jsonl'));
+    const en = lines.find((l) => /last call/i.test(l.reasons.join(' ')));
+    expect(en, JSON.stringify(lines)).toBeDefined();
+    expect(en!.reasons.some((x) => /chat spike/.test(x))).toBe(true);
+    // The quiet chat before it adds nothing to the first moment.
+    const zh = lines.find((l) => /最后/.test(l.reasons.join(' ')));
+    expect(zh!.reasons.some((x) => /chat/.test(x))).toBe(false);
+  });
+
   it('uses --lexicon instead of the built-in one', () => {
     const lexicon = join(dir, 'lexicon.json');
     writeFileSync(

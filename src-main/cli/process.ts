@@ -14,7 +14,6 @@ import { findModel, getManifest, ModelError, requireVerifiedModel } from '../mod
 import type { DetectSettings } from '../api/contract';
 import {
   ChatSocket,
-  ClockFeed,
   InputFileError,
   parseChat,
   parseChatUrl,
@@ -145,16 +144,7 @@ export async function runProcess(
       );
     }
     const sid = session.id;
-    const markFeed = new ClockFeed(sideInputs.marks, (m) =>
-      eng.detect.mark(sid, { at: m.at, source: 'file', note: m.note }),
-    );
-    const chatFeed = new ClockFeed(sideInputs.chat, (m) => eng.detect.chat(sid, m));
-    const clockOff = eng.bus.on('ingest.loudness', ({ sessionId, frames }) => {
-      const last = frames[frames.length - 1];
-      if (sessionId !== sid || !last) return;
-      markFeed.advance(last.t + 0.1);
-      chatFeed.advance(last.t + 0.1);
-    });
+    eng.detect.feedOnClock(sid, { marks: sideInputs.marks, chat: sideInputs.chat });
     const chatSocket = sideInputs.chatUrl
       ? new ChatSocket(
           sideInputs.chatUrl,
@@ -187,15 +177,10 @@ export async function runProcess(
     chatSocket?.close();
     // The speech stages finish what they heard (the recognizer's last finals) before the outputs.
     await Promise.all([eng.keywords.endSession(session.id), eng.recognizer.endSession(session.id)]);
-    const endOfMedia = eng.ingest.status(session.id).mediaTimeS;
-    markFeed.advance(endOfMedia);
-    chatFeed.advance(endOfMedia);
-    clockOff();
-    if (markFeed.remaining > 0)
-      say(
-        `liveslice: ${markFeed.remaining} mark(s) lie after the end of the media and were skipped`,
-      );
     eng.detect.endSession(session.id);
+    const skippedMarks = eng.detect.unreleasedMarks(session.id);
+    if (skippedMarks > 0)
+      say(`liveslice: ${skippedMarks} mark(s) lie after the end of the media and were skipped`);
     const highlights = eng.store.highlights.list(session.id);
     writeFileSync(
       join(out, 'highlights.jsonl'),

@@ -305,7 +305,8 @@ export class Detector {
       this.signal(
         {
           key: 'chat',
-          s: Math.max(0, m.at - windowS),
+          // The spike is now: a 10 s rate window reaching back must not pull in what came before.
+          s: Math.max(0, m.at - 1),
           e: m.at,
           reason: {
             kind: 'chat',

@@ -18,7 +18,7 @@ import { runToCompletion } from '../ffmpeg/run';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store';
 import { DEFAULT_LEXICON } from './default-lexicon';
-import { ChatSocket } from './inputs';
+import { ChatSocket, ClockFeed } from './inputs';
 import { Detector } from './detector';
 import { LexiconError, parseLexicon } from './lexicon';
 import { PRESETS } from './presets';
@@ -54,6 +54,8 @@ export class DetectService {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly thumbs = new Map<string, Promise<string | null>>();
   private readonly sockets = new Map<string, ChatSocket>();
+  private readonly feeds = new Map<string, { marks: ClockFeed<Mark>; chat: ClockFeed<ChatMsg> }>();
+  private readonly leftOver = new Map<string, number>();
   private overrides: { settings?: DetectSettings; lexicon?: Lexicon } = {};
 
   constructor(private readonly deps: DetectServiceDeps) {
@@ -62,15 +64,19 @@ export class DetectService {
     const stale = deps.store.highlights.finalizeAll();
     if (stale) deps.logger.info('closed highlights left open by the previous run', { stale });
     this.unsubscribe.push(
-      bus.on('transcript.utterance', (u) =>
-        this.session(u.sessionId)?.detector.utterance({
+      bus.on('transcript.utterance', (u) => {
+        const r = this.session(u.sessionId);
+        if (!r) return;
+        // Marks and chat up to the end of this sentence go first, as they happened before it.
+        this.releaseFeeds(u.sessionId, u.end);
+        r.detector.utterance({
           seq: u.seq,
           start: u.start,
           end: u.end,
           text: u.text,
           ...(u.tags ? { tags: u.tags } : {}),
-        }),
-      ),
+        });
+      }),
       bus.on('asr.keyword', (k) =>
         this.session(k.sessionId)?.detector.keyword({ keyword: k.keyword, at: k.at }),
       ),
@@ -141,6 +147,10 @@ export class DetectService {
     if (!r) return;
     // The media's real end (the last status may be a second old).
     const end = this.deps.store.dvr.totals(sessionId).durationS;
+    this.releaseFeeds(sessionId, end);
+    const feeds = this.feeds.get(sessionId);
+    if (feeds) this.leftOver.set(sessionId, feeds.marks.remaining);
+    this.feeds.delete(sessionId);
     if (end > 0) r.detector.advance(end);
     r.detector.finish();
     this.running.delete(sessionId);
@@ -169,6 +179,35 @@ export class DetectService {
       ...(opts.note !== undefined ? { note: opts.note } : {}),
     });
     return this.deps.store.highlights.get(h.id) ?? this.store(sessionId, r, h);
+  }
+
+  /**
+   * Marks and chat read from files (headless): released on the session's media clock, before the
+   * sentences and the clock ticks that come after them. Returns how many were never released
+   * (they lie after the end of the media) once the session ends.
+   */
+  feedOnClock(
+    sessionId: string,
+    items: { marks: readonly Mark[]; chat: readonly ChatMsg[] },
+  ): void {
+    this.feeds.set(sessionId, {
+      marks: new ClockFeed(items.marks, (m) =>
+        this.mark(sessionId, { at: m.at, source: m.source, note: m.note }),
+      ),
+      chat: new ClockFeed(items.chat, (m) => this.chat(sessionId, m)),
+    });
+  }
+
+  /** Marks from feedOnClock that lay after the end of the media (after endSession). */
+  unreleasedMarks(sessionId: string): number {
+    return this.leftOver.get(sessionId) ?? 0;
+  }
+
+  private releaseFeeds(sessionId: string, mediaTime: number): void {
+    const f = this.feeds.get(sessionId);
+    if (!f) return;
+    f.chat.advance(mediaTime);
+    f.marks.advance(mediaTime);
   }
 
   /** Reads a chat WebSocket for a session until it ends; messages carry the live media time. */
@@ -266,6 +305,7 @@ export class DetectService {
   }
 
   private advance(r: Running, mediaTime: number, sessionId: string): void {
+    this.releaseFeeds(sessionId, mediaTime);
     const horizon = this.deps.transcriptHorizon?.(sessionId);
     if (horizon !== undefined) r.detector.transcriptHorizon(horizon);
     if (!(mediaTime > r.mediaTime)) return;
