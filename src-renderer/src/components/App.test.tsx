@@ -343,6 +343,7 @@ describe('App frame', () => {
       end: i * 2 + 1.5,
       text: i === 29_999 ? '<script>alert(1)</script> 最后' : `line ${i}`,
       source: 'timed-text',
+      ...(i === 29_998 ? { tags: ['laughter', 'emotion:happy'] } : {}),
     }));
     const html = render({
       connection: 'connected',
@@ -362,6 +363,9 @@ describe('App frame', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; 最后');
     expect(html).toMatch(/data-testid="transcript-partial"[^>]*>.*still talking/);
     expect(html).toContain('data-testid="transcript-count">30000 lines<');
+    // A recognizer's laughter tag shows on its line; other tags do not.
+    expect(html.match(/data-testid="transcript-tag"/g) ?? []).toHaveLength(1);
+    expect(html).toContain('😂 laughter');
   });
 
   it('the status bar speaks zh-CN', () => {

@@ -213,6 +213,8 @@ export const en = {
   'transcript.lines': 'Transcript lines',
   'transcript.count': '{count} lines',
   'transcript.seekTo': 'Play from {time}',
+  'transcript.tag.laughter': '😂 laughter',
+  'transcript.tag.applause': '👏 applause',
   'transcript.partial': 'Still being recognized',
   'transcript.speechOff': 'Keyword spotting is off: {reason}',
   'transcript.speechHint':

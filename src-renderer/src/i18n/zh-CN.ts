@@ -211,6 +211,8 @@ export const zhCN: Dictionary = {
   'transcript.lines': '字幕行',
   'transcript.count': '{count} 行',
   'transcript.seekTo': '从 {time} 开始播放',
+  'transcript.tag.laughter': '😂 笑声',
+  'transcript.tag.applause': '👏 掌声',
   'transcript.partial': '正在识别',
   'transcript.speechOff': '关键词检测未开启:{reason}',
   'transcript.speechHint':

@@ -202,6 +202,13 @@ function Timeline(props: {
             current={current && current.row === i ? current.n : -1}
           />
         </span>
+        {(u.tags ?? [])
+          .filter((tag) => tag === 'laughter' || tag === 'applause')
+          .map((tag) => (
+            <span key={tag} className="transcript__tag" data-testid="transcript-tag">
+              {t(tag === 'laughter' ? 'transcript.tag.laughter' : 'transcript.tag.applause')}
+            </span>
+          ))}
       </button>,
     );
   }
