@@ -183,6 +183,19 @@ export const Settings = z.strictObject({
   /** A PNG/JPEG logo put in a corner of every clip (null = none). */
   'clips.watermark': z.string().min(1).max(4096).nullable(),
   'clips.copyright': z.string().max(200),
+  /** A branded intro/outro template by name ('default' = the built-in one; null = none). */
+  'clips.template': z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a template name is letters, digits, _ and -')
+    .nullable(),
+  /** The product on the template's cards (name, price, an image file on this machine). */
+  'clips.product': z
+    .strictObject({
+      name: z.string().max(200),
+      price: z.string().max(50),
+      image: z.string().min(1).max(4096).nullable(),
+    })
+    .nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -206,6 +219,8 @@ export const SETTING_DEFAULTS: Settings = {
   'clips.captionStyle': 'bold',
   'clips.watermark': null,
   'clips.copyright': '',
+  'clips.template': null,
+  'clips.product': null,
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -230,6 +245,8 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('clips.captionStyle'),
   settingChange('clips.watermark'),
   settingChange('clips.copyright'),
+  settingChange('clips.template'),
+  settingChange('clips.product'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 

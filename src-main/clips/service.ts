@@ -17,10 +17,11 @@ import {
 } from '../api/contract';
 import type { EventBus } from '../api/events';
 import type { IngestManager } from '../ingest/manager';
-import type { JobQueue, JobRecord } from '../jobs/types';
+import { type JobQueue, type JobRecord, PermanentJobError } from '../jobs/types';
 import type { Logger } from '../log/logger';
 import { ClipRender, cleanupClipOutputs, type RenderResult } from '../render/clip-render';
 import type { VideoEncoder } from '../render/encode';
+import { TemplateCache, templateByName, type Watermark } from '../render/templates';
 import type { Store } from '../store';
 
 export const RENDER_KIND = 'render';
@@ -73,6 +74,7 @@ export interface ClipServiceDeps {
 
 export class ClipService {
   private readonly off: Array<() => void> = [];
+  private templates: TemplateCache | null = null;
 
   constructor(private readonly deps: ClipServiceDeps) {
     deps.queue.register<RenderPayload, RenderOutcome>(
@@ -253,6 +255,7 @@ export class ClipService {
     this.cleanup(p);
     const s = store.settings.getAll();
     const sessionDir = join(this.deps.dataDir, 'sessions', p.sessionId);
+    const cards = await this.templateCards(p, signal);
     const r = new ClipRender({
       id: p.clipId,
       outFile: out,
@@ -264,9 +267,9 @@ export class ClipService {
       title: null,
       watermark: s['clips.watermark']
         ? { file: s['clips.watermark'], corner: 'top-right', opacity: 0.8 }
-        : null,
-      intro: null,
-      outro: null,
+        : cards.watermark,
+      intro: cards.intro,
+      outro: cards.outro,
       metadata: {
         title: h.text.slice(0, 120) || h.id,
         comment: `LiveSlice session ${p.sessionId}, ${h.start.toFixed(2)}–${h.end.toFixed(2)} s`,
@@ -362,6 +365,41 @@ export class ClipService {
     } finally {
       for (const f of unsub) f();
     }
+  }
+
+  /**
+   * The branded intro/outro (and overlay) of the configured template, made once and cached; with
+   * a product set, its name, price and image on the cards. None when no template is set.
+   */
+  private async templateCards(
+    p: RenderPayload,
+    signal: AbortSignal,
+  ): Promise<{ intro: string | null; outro: string | null; watermark: Watermark | null }> {
+    const s = this.deps.store.settings.getAll();
+    const name = s['clips.template'];
+    const ffmpeg = this.deps.ffmpegPath();
+    if (name === null || !ffmpeg) return { intro: null, outro: null, watermark: null };
+    const t = templateByName(this.deps.dataDir, name);
+    if (t.template.output !== p.output)
+      throw new PermanentJobError(
+        `Template "${name}" is made for ${t.template.output}, the clip is ${p.output}`,
+      );
+    this.templates ??= new TemplateCache({ dataDir: this.deps.dataDir, ffmpeg });
+    const product = s['clips.product'];
+    if (product) {
+      const c = await this.templates.compose(
+        t,
+        { name: product.name, price: product.price, image: product.image },
+        { signal },
+      );
+      return { intro: c.intro, outro: c.outro, watermark: c.watermark };
+    }
+    const prep = await this.templates.prepare(t, { signal });
+    return {
+      intro: prep.intro?.file ?? null,
+      outro: prep.outro?.file ?? null,
+      watermark: prep.watermark,
+    };
   }
 
   /** Wall ms from the ingest receiving the media at `end` to `readyAt`. */

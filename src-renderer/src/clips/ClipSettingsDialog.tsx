@@ -127,6 +127,56 @@ export function ClipSettingsDialog(props: { onClose: () => void }) {
             onChange={(ev) => edit({ watermark: ev.target.value })}
           />
         </label>
+        <label className="clip-settings__field" htmlFor={field('template')}>
+          <span>{t('clipSettings.template')}</span>
+          <input
+            id={field('template')}
+            type="text"
+            data-testid="clip-settings-template"
+            spellCheck={false}
+            maxLength={64}
+            placeholder="default"
+            value={form.template}
+            aria-invalid={problem?.key === 'clips.template' || undefined}
+            onChange={(ev) => edit({ template: ev.target.value })}
+          />
+        </label>
+        <div className="detect-form__grid">
+          <label className="detect-form__field" htmlFor={field('productName')}>
+            <span>{t('clipSettings.productName')}</span>
+            <input
+              id={field('productName')}
+              type="text"
+              data-testid="clip-settings-product-name"
+              maxLength={200}
+              value={form.productName}
+              aria-invalid={problem?.key === 'clips.product' || undefined}
+              onChange={(ev) => edit({ productName: ev.target.value })}
+            />
+          </label>
+          <label className="detect-form__field" htmlFor={field('productPrice')}>
+            <span>{t('clipSettings.productPrice')}</span>
+            <input
+              id={field('productPrice')}
+              type="text"
+              data-testid="clip-settings-product-price"
+              maxLength={50}
+              value={form.productPrice}
+              onChange={(ev) => edit({ productPrice: ev.target.value })}
+            />
+          </label>
+          <label className="detect-form__field" htmlFor={field('productImage')}>
+            <span>{t('clipSettings.productImage')}</span>
+            <input
+              id={field('productImage')}
+              type="text"
+              data-testid="clip-settings-product-image"
+              spellCheck={false}
+              value={form.productImage}
+              onChange={(ev) => edit({ productImage: ev.target.value })}
+            />
+          </label>
+        </div>
         {problem && (
           <p className="field-error" data-testid="clip-settings-error" role="alert">
             {t('clipSettings.failed', { message: problem.message })}{' '}

@@ -7,7 +7,9 @@ type ClipKeys =
   | 'clips.reframe'
   | 'clips.captionStyle'
   | 'clips.watermark'
-  | 'clips.copyright';
+  | 'clips.copyright'
+  | 'clips.template'
+  | 'clips.product';
 
 export interface ClipSettingsForm {
   auto: boolean;
@@ -17,6 +19,11 @@ export interface ClipSettingsForm {
   captionStyle: CaptionStyle;
   copyright: string;
   watermark: string;
+  /** Branded intro/outro: '' none, else a template name ('default' = built in). */
+  template: string;
+  productName: string;
+  productPrice: string;
+  productImage: string;
 }
 
 export function toForm(s: Settings): ClipSettingsForm {
@@ -28,6 +35,10 @@ export function toForm(s: Settings): ClipSettingsForm {
     captionStyle: s['clips.captionStyle'],
     copyright: s['clips.copyright'],
     watermark: s['clips.watermark'] ?? '',
+    template: s['clips.template'] ?? '',
+    productName: s['clips.product']?.name ?? '',
+    productPrice: s['clips.product']?.price ?? '',
+    productImage: s['clips.product']?.image ?? '',
   };
 }
 
@@ -48,5 +59,17 @@ export function clipSettingChanges(before: Settings, form: ClipSettingsForm): Se
   push('clips.copyright', copyright, copyright === before['clips.copyright']);
   const watermark = form.watermark.trim() === '' ? null : form.watermark.trim();
   push('clips.watermark', watermark, watermark === before['clips.watermark']);
+  const template = form.template.trim() === '' ? null : form.template.trim();
+  push('clips.template', template, template === before['clips.template']);
+  const name = form.productName.trim();
+  const price = form.productPrice.trim();
+  const image = form.productImage.trim() === '' ? null : form.productImage.trim();
+  const product = name === '' && price === '' && image === null ? null : { name, price, image };
+  const was = before['clips.product'];
+  const sameProduct =
+    product === null
+      ? was === null
+      : was !== null && was.name === name && was.price === price && was.image === image;
+  push('clips.product', product, sameProduct);
   return out;
 }

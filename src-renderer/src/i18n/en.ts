@@ -339,6 +339,11 @@ export const en = {
   'clipSettings.captions': 'Captions',
   'clipSettings.copyright': 'Copyright (written into each clip’s metadata)',
   'clipSettings.watermark': 'Watermark: a PNG or JPEG file on the engine’s machine (empty: none)',
+  'clipSettings.template':
+    'Branded intro/outro template (empty: none; “default”: the built-in one)',
+  'clipSettings.productName': 'Product on the cards',
+  'clipSettings.productPrice': 'Price',
+  'clipSettings.productImage': 'Product image (a file on the engine’s machine)',
   'clipSettings.save': 'Save',
   'clipSettings.saving': 'Saving…',
   'clipSettings.saved': 'Saved. New clips use these settings.',
