@@ -27,6 +27,15 @@ function fold(text: string, opts: NormalizeOptions): string {
   return opts.simplified !== false ? traditionalToSimplified(t) : t;
 }
 
+/**
+ * The folding step of normalizeForMatch alone — NFKC, lower case, optional traditional →
+ * simplified — with punctuation and spacing kept. Callers that must map a match back to the
+ * original text fold one code point at a time with this.
+ */
+export function foldForMatch(text: string, opts: NormalizeOptions = {}): string {
+  return fold(text, opts);
+}
+
 const SEPARATORS = /[\p{P}\p{S}\p{Z}\s]+/gu;
 
 export function normalizeForMatch(text: string, opts: NormalizeOptions = {}): string {
