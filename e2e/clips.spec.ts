@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../src-main/testing/media';
-import { expect, test } from './serve-fixture';
+import { expect, startFileSession, test } from './serve-fixture';
 
 test.skip(!FFMPEG, NO_FFMPEG);
 
@@ -92,14 +92,7 @@ test('clips render per highlight, play in the preview, cancel, and re-render wit
   await page.keyboard.press('Escape');
   await recordClipStates(page);
 
-  await page.getByTestId('source-tab-file').click();
-  await page.getByTestId('file-input').fill(media);
-  await page.getByTestId('transcript-path').first().fill(vtt);
-  await expect(page.getByTestId('file-realtime')).toBeChecked();
-  await page.getByTestId('file-start').click();
-  await expect(page.getByTestId('ingest-state')).toHaveAttribute('data-state', 'live', {
-    timeout: 20_000,
-  });
+  await startFileSession(page, media, vtt, { realtime: true });
 
   const pane = page.getByTestId('pane-highlights');
   const rows = pane.getByTestId('highlight-row');

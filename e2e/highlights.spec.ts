@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../src-main/testing/media';
-import { expect, test } from './serve-fixture';
+import { expect, startFileSession, test } from './serve-fixture';
 
 test.skip(!FFMPEG, NO_FFMPEG);
 
@@ -67,14 +67,7 @@ test('a VTT session proposes highlights; the keyboard accepts and marks; a bad l
     page.getByTestId('help-overlay').locator('[data-shortcut="highlight-in-earlier"]'),
   ).toContainText('0.5 s');
   await page.keyboard.press('Escape');
-  await page.getByTestId('source-tab-file').click();
-  await page.getByTestId('file-input').fill(clip);
-  await page.getByTestId('transcript-path').first().fill(vtt);
-  await expect(page.getByTestId('file-realtime')).toBeChecked();
-  await page.getByTestId('file-start').click();
-  await expect(page.getByTestId('ingest-state')).toHaveAttribute('data-state', 'live', {
-    timeout: 20_000,
-  });
+  await startFileSession(page, clip, vtt, { realtime: true });
 
   const pane = page.getByTestId('pane-highlights');
   const rows = pane.getByTestId('highlight-row');

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
+import { expect, type Page, test as base } from '@playwright/test';
 import { openStore } from '../src-main/store';
 import { freePort } from '../src-main/testing/ports';
 
@@ -112,4 +112,27 @@ export const test = base.extend<{ served: Served }>({
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
+
+/**
+ * Starts a file session from the source setup with a subtitles file: paced as live (the default,
+ * checked) until the ingest is live, or as fast as it decodes until it has ended.
+ */
+export async function startFileSession(
+  page: Page,
+  media: string,
+  vtt: string,
+  opts: { realtime: boolean },
+): Promise<void> {
+  await page.getByTestId('source-tab-file').click();
+  await page.getByTestId('file-input').fill(media);
+  await page.getByTestId('transcript-path').first().fill(vtt);
+  if (opts.realtime) await expect(page.getByTestId('file-realtime')).toBeChecked();
+  else await page.getByTestId('file-realtime').uncheck();
+  await page.getByTestId('file-start').click();
+  await expect(page.getByTestId('ingest-state')).toHaveAttribute(
+    'data-state',
+    opts.realtime ? 'live' : 'ended',
+    { timeout: opts.realtime ? 20_000 : 30_000 },
+  );
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFMPEG, makeClip, NO_FFMPEG } from '../src-main/testing/media';
-import { expect, test } from './serve-fixture';
+import { expect, startFileSession, test } from './serve-fixture';
 
 test.skip(!FFMPEG, NO_FFMPEG);
 
@@ -27,14 +27,7 @@ test('the timeline shows a VTT-driven session and clicking a line seeks the play
 }) => {
   await page.goto(served.url);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
-  await page.getByTestId('source-tab-file').click();
-  await page.getByTestId('file-input').fill(clip);
-  await page.getByTestId('transcript-path').first().fill(vtt);
-  await page.getByTestId('file-realtime').uncheck();
-  await page.getByTestId('file-start').click();
-  await expect(page.getByTestId('ingest-state')).toHaveAttribute('data-state', 'ended', {
-    timeout: 30_000,
-  });
+  await startFileSession(page, clip, vtt, { realtime: false });
 
   const lines = page.getByTestId('transcript-line');
   await expect(lines).toHaveCount(3);
