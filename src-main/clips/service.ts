@@ -161,16 +161,18 @@ export class ClipService {
   /** Resolves once no render job of the session is queued or running. */
   async settle(sessionId: string, timeoutMs = 10 * 60_000): Promise<void> {
     const busy = () =>
-      this.jobs().some(
-        (j) => j.payload.sessionId === sessionId && (j.state === 'queued' || j.state === 'running'),
-      );
+      this.deps.queue
+        .list({ kind: RENDER_KIND, state: ['queued', 'running'], limit: 100_000 })
+        .some((j) => (j.payload as RenderPayload).sessionId === sessionId);
     if (!busy()) return;
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => {
         off();
         reject(new Error('clip rendering did not finish in time'));
       }, timeoutMs);
-      const off = this.deps.queue.on('changed', () => {
+      const off = this.deps.queue.on('changed', (job) => {
+        // Only a render leaving the queue can settle the session (not progress, not other kinds).
+        if (job.kind !== RENDER_KIND || job.state === 'queued' || job.state === 'running') return;
         if (busy()) return;
         clearTimeout(t);
         off();
