@@ -29,7 +29,7 @@ export class LexiconError extends Error {
   }
 }
 
-export const CATEGORIES: readonly Category[] = [
+export const CATEGORIES = [
   'urgency',
   'price',
   'hype',
@@ -39,7 +39,7 @@ export const CATEGORIES: readonly Category[] = [
   'demo',
   'reaction',
   'other',
-];
+] as const satisfies readonly Category[];
 export const MAX_ENTRIES = 2000;
 export const MAX_PATTERN_CHARS = 200;
 export const MAX_ALTERNATIVES = 32;

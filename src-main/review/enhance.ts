@@ -6,24 +6,12 @@
  */
 import { z } from 'zod';
 import { normalizeForMatch } from '../asr/normalize';
+import { CATEGORIES } from '../detect/lexicon';
 
 export type Language = 'zh' | 'en';
 
 /** Categories a row can name: the detector's, plus '*' for any highlight. */
-export const ENHANCE_CATEGORIES = [
-  'urgency',
-  'price',
-  'hype',
-  'scarcity',
-  'countdown',
-  'cta',
-  'demo',
-  'reaction',
-  'other',
-  'manual',
-  'audio',
-  '*',
-] as const;
+export const ENHANCE_CATEGORIES = [...CATEGORIES, 'manual', 'audio', '*'] as const;
 
 const stylingSchema = z.strictObject({
   /** Punch-in zoom on the clip (price cards, product close-ups). */
