@@ -4,7 +4,8 @@
  * model's 0.32 s chunk grid, with a short warm-up, already-reported hits suppressed — so a crash
  * changes no keyword. Keywords come back on the session's media clock.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkSpeechWorker } from './fork-worker';
 import type { FromWorker, KwsModelFiles, ToWorker } from './worker-protocol';
 
 export interface KeywordHit {
@@ -118,12 +119,7 @@ export class KwsHost {
   private spawnWorker(): void {
     const child = this.opts.spawn
       ? this.opts.spawn(this.opts.workerPath)
-      : fork(this.opts.workerPath, [], {
-          serialization: 'advanced',
-          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-          execArgv: [],
-        });
+      : forkSpeechWorker(this.opts.workerPath);
     this.child = child;
     this.ready = false;
     child.stderr?.resume();

@@ -6,7 +6,8 @@
  * kills the worker three times in a row (no commit progress) is skipped and counted instead of
  * replayed forever.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkSpeechWorker } from './fork-worker';
 import type {
   FinalResult,
   FromRecognizer,
@@ -182,12 +183,7 @@ export class RecognizerHost {
     if (this.closed) return;
     const child = this.opts.spawn
       ? this.opts.spawn(this.opts.workerPath)
-      : fork(this.opts.workerPath, [], {
-          serialization: 'advanced',
-          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-          execArgv: [],
-        });
+      : forkSpeechWorker(this.opts.workerPath);
     this.child = child;
     this.ready = false;
     this.processedUpTo = -Infinity;
