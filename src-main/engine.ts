@@ -15,6 +15,8 @@ import { KeywordService } from './asr/keyword-service';
 import { RecognizerService } from './asr/recognizer-service';
 import { ClipService } from './clips/service';
 import { DetectService } from './detect/service';
+import { MonitorService } from './monitor/service';
+import { ReviewService } from './review/service';
 import { SqliteJobQueue } from './jobs';
 import { probeEncoders, type VideoEncoder } from './render/encode';
 import { IngestManager } from './ingest/manager';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   clipsDir?: (sessionId: string) => string;
   /** The desktop app: show a file in the OS file manager. */
   reveal?: (absPath: string) => boolean;
+  /** Publish every clip that passes the safety checks (headless `process --publish`). */
+  autoPublish?: boolean;
 }
 
 export interface Engine {
@@ -50,6 +54,8 @@ export interface Engine {
   readonly detect: DetectService;
   readonly queue: SqliteJobQueue;
   readonly clips: ClipService;
+  readonly review: ReviewService;
+  readonly monitor: MonitorService;
   /** Resolves once the push listeners are up (or have reported why not). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -146,8 +152,30 @@ export function createEngine(opts: EngineOptions): Engine {
       return encoder;
     },
     captionHorizon: transcriptHorizon,
+    decorate: (h) => review.decoration(h),
     ...(opts.clipsDir ? { clipsDir: opts.clipsDir } : {}),
     ...(opts.reveal ? { reveal: opts.reveal } : {}),
+  });
+  const review: ReviewService = new ReviewService({
+    store,
+    bus,
+    logger,
+    dataDir,
+    queue,
+    clips,
+    ffmpegPath: () => {
+      const f = ffmpeg();
+      return f.found ? f.path : null;
+    },
+    imageCheck: () => ({ ok: false, reason: 'the image check is not wired yet' }),
+    autoPublish: opts.autoPublish ?? false,
+  });
+  const monitor = new MonitorService({
+    bus,
+    queue,
+    sessions: () => store.sessions.list(50).map((s) => s.id),
+    items: (id) => review.items(id),
+    renderJob: (id) => clips.job(id),
   });
   queue.start();
   bus.on('ingest.status', (s) => {
@@ -171,6 +199,8 @@ export function createEngine(opts: EngineOptions): Engine {
     recognizer,
     detect,
     clips,
+    review,
+    monitor,
     dataDir,
     appInfo: () => ({
       name: APP_NAME,
@@ -196,6 +226,8 @@ export function createEngine(opts: EngineOptions): Engine {
     detect,
     queue,
     clips,
+    review,
+    monitor,
     ready,
     close() {
       closing ??= (async () => {
@@ -204,6 +236,8 @@ export function createEngine(opts: EngineOptions): Engine {
         await Promise.all([keywords.close(), recognizer.close()]);
         detect.close();
         await queue.stop();
+        monitor.close();
+        review.close();
         clips.close();
         store.close();
         logger.info('engine stopped');

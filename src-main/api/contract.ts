@@ -196,6 +196,25 @@ export const Settings = z.strictObject({
       image: z.string().min(1).max(4096).nullable(),
     })
     .nullable(),
+  /** The host's name (fills \${host} in prompts). */
+  'review.host': z.string().max(100),
+  /** The language prompts and action suggestions are written in. */
+  'review.promptLanguage': z.enum(['zh', 'en']),
+  /** The prompt template new highlights get (null = default-<language>). */
+  'review.template': z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .nullable(),
+  /** The title line burned into clips, with the prompt variables ('' = no title line). */
+  'review.titleTemplate': z.string().max(400),
+  /** Tell the operator (desktop or browser notification) when clips are ready for review. */
+  'review.notify': z.boolean(),
+  /** Check sampled frames with the on-device image model. */
+  'safety.image': z.boolean(),
+  /** Approving a clip publishes it to every enabled target. */
+  'publish.onApprove': z.boolean(),
+  /** Publish every clip that passes the safety checks without waiting for review. */
+  'publish.auto': z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -221,6 +240,14 @@ export const SETTING_DEFAULTS: Settings = {
   'clips.copyright': '',
   'clips.template': null,
   'clips.product': null,
+  'review.host': '',
+  'review.promptLanguage': 'zh',
+  'review.template': null,
+  'review.titleTemplate': '\${quote}',
+  'review.notify': true,
+  'safety.image': true,
+  'publish.onApprove': true,
+  'publish.auto': false,
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -247,6 +274,14 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('clips.copyright'),
   settingChange('clips.template'),
   settingChange('clips.product'),
+  settingChange('review.host'),
+  settingChange('review.promptLanguage'),
+  settingChange('review.template'),
+  settingChange('review.titleTemplate'),
+  settingChange('review.notify'),
+  settingChange('safety.image'),
+  settingChange('publish.onApprove'),
+  settingChange('publish.auto'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 
@@ -513,6 +548,282 @@ export const Clip = z.strictObject({
 });
 export type Clip = z.infer<typeof Clip>;
 
+// ---------- prompts, review, safety, publishing, monitoring ----------
+
+export const TemplateId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a template id is lowercase letters, digits, _ and -');
+export const PromptLanguage = z.enum(['zh', 'en']);
+export type PromptLanguage = z.infer<typeof PromptLanguage>;
+
+/** One version of a prompt template. Variables: ${host} ${product} ${price} ${action} ${quote} ${time}. */
+export const PromptTemplate = z.strictObject({
+  id: TemplateId,
+  name: z.string().trim().min(1).max(100),
+  language: PromptLanguage,
+  text: z.string().min(1).max(4000),
+  version: z.number().int().min(1),
+  /** ISO 8601. */
+  updatedAt: z.string(),
+});
+export type PromptTemplate = z.infer<typeof PromptTemplate>;
+export const TemplateDraft = PromptTemplate.pick({
+  id: true,
+  name: true,
+  language: true,
+  text: true,
+});
+export type TemplateDraft = z.infer<typeof TemplateDraft>;
+
+/** How the clip engine styles a highlight (from the enhancement table). */
+export const ClipStyling = z.strictObject({
+  /** A punch-in zoom (price cards, product close-ups). */
+  punchIn: z.boolean().optional(),
+  /** 1 < zoom ≤ 2. */
+  zoom: z.number().gt(1).max(2).optional(),
+  /** Captions in the emphasis style. */
+  emphasis: z.boolean().optional(),
+});
+export type ClipStyling = z.infer<typeof ClipStyling>;
+
+export const EnhancementRow = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a row id is lowercase letters, digits, _ and -'),
+  /** A detector category, 'manual', 'audio' or '*' (any). */
+  category: z.string().min(1).max(40),
+  /** Words the highlight's text must contain ('|' separates alternatives); literal, no regex. */
+  pattern: z.string().max(200).optional(),
+  action: z.strictObject({ zh: z.string().max(200), en: z.string().max(200) }),
+  styling: ClipStyling.optional(),
+});
+export type EnhancementRow = z.infer<typeof EnhancementRow>;
+export const EnhancementTable = z.strictObject({
+  version: z.literal(1),
+  rows: z.array(EnhancementRow).max(1000),
+});
+export type EnhancementTable = z.infer<typeof EnhancementTable>;
+
+export const Product = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  price: z.string().max(50),
+  image: z.string().max(4096).optional(),
+});
+export type Product = z.infer<typeof Product>;
+
+/** A highlight's prompt: the template (or the operator's own text) filled from the highlight. */
+export const HighlightPrompt = z.strictObject({
+  highlightId: HighlightId,
+  templateId: TemplateId,
+  templateVersion: z.number().int(),
+  /** The operator's own text for this highlight (variables allowed), or null = the template's. */
+  custom: z.string().max(4000).nullable(),
+  /** The filled prompt. */
+  text: z.string(),
+  /** The operator's own title line, or null = review.titleTemplate filled. */
+  titleCustom: z.string().max(200).nullable(),
+  /** The title line burned into the clip ('' = none). */
+  title: z.string(),
+  /** Every variable's value for this highlight. */
+  values: z.record(z.string(), z.string()),
+  action: z.string(),
+  styling: ClipStyling,
+  /** The index of the product used in the product list, or null. */
+  productIndex: z.number().int().nullable(),
+  updatedAt: z.number().int(),
+});
+export type HighlightPrompt = z.infer<typeof HighlightPrompt>;
+
+export const SAFETY_WORD_CATEGORIES = [
+  'political',
+  'adult',
+  'violence',
+  'ad-law',
+  'platform',
+  'custom',
+] as const;
+export const SafetyLexiconEntry = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an id is letters, digits and _ . : -'),
+  term: z.string().min(1).max(100),
+  category: z.enum(SAFETY_WORD_CATEGORIES),
+  severity: z.enum(['block', 'warn']),
+  allow: z.array(z.string().min(1).max(100)).max(100).optional(),
+  match: z.enum(['word', 'prefix']).optional(),
+});
+export type SafetyLexiconEntry = z.infer<typeof SafetyLexiconEntry>;
+export const SafetyLexicon = z.strictObject({
+  name: z.string().min(1).max(100),
+  entries: z.array(SafetyLexiconEntry).max(20_000),
+});
+export type SafetyLexicon = z.infer<typeof SafetyLexicon>;
+
+export const SafetyWordHit = z.strictObject({
+  field: z.enum(['prompt', 'title', 'caption']),
+  /** Which caption (0-based) for field 'caption'. */
+  captionIndex: z.number().int().optional(),
+  term: z.string(),
+  category: z.string(),
+  severity: z.enum(['block', 'warn']),
+  /** The text as written, and its span (UTF-16 indexes) in the field. */
+  matched: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type SafetyWordHit = z.infer<typeof SafetyWordHit>;
+
+export const ImageSafety = z.strictObject({
+  model: z.string(),
+  backend: z.string(),
+  flagged: z.boolean(),
+  worst: z.strictObject({ label: z.string(), score: z.number(), at: z.number() }).nullable(),
+  frames: z.number().int(),
+  ms: z.number(),
+});
+export type ImageSafety = z.infer<typeof ImageSafety>;
+
+/**
+ * pending: not checked yet; ok; warn: words to look at (publishable); flagged: a block-severity
+ * word or an unsafe frame — not publishable without an override; error: the check could not run.
+ */
+export const SafetyState = z.enum(['pending', 'ok', 'warn', 'flagged', 'error']);
+export type SafetyState = z.infer<typeof SafetyState>;
+export const SafetyReport = z.strictObject({
+  state: SafetyState,
+  /** Why, one sentence each (empty when ok). */
+  reasons: z.array(z.string()),
+  words: z.array(SafetyWordHit),
+  /** null: not run (off, or no model — see reasons). */
+  image: ImageSafety.nullable(),
+  checkedAt: z.number().int().nullable(),
+  ms: z.number().nullable(),
+});
+export type SafetyReport = z.infer<typeof SafetyReport>;
+
+export const ReviewDecision = z.enum(['pending', 'approved', 'rejected']);
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+export const PublishTargetId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a target id is lowercase letters, digits, _ and -');
+const targetBase = {
+  id: PublishTargetId,
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean(),
+};
+export const PublishTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ ...targetBase, kind: z.literal('folder'), dir: z.string().min(1).max(4096) }),
+  z.strictObject({
+    ...targetBase,
+    kind: z.literal('s3'),
+    /** https://s3.<region>.amazonaws.com, https://oss-cn-hangzhou.aliyuncs.com, https://cos.<region>.myqcloud.com … */
+    endpoint: z.string().min(1).max(2048),
+    region: z.string().min(1).max(64),
+    bucket: z.string().min(1).max(255),
+    prefix: z.string().max(512),
+    pathStyle: z.boolean(),
+    accessKeyId: z.string().min(1).max(256),
+    /** Base URL for the published object's link (CDN), or null = the endpoint's. */
+    publicBaseUrl: z.string().max(2048).nullable(),
+  }),
+  z.strictObject({
+    ...targetBase,
+    kind: z.literal('webhook'),
+    url: z.string().min(1).max(2048),
+    headers: z.record(z.string(), z.string().max(1024)).optional(),
+  }),
+]);
+export type PublishTarget = z.infer<typeof PublishTarget>;
+/** A target as the UI sees it: secrets never leave the engine, only whether one is stored. */
+export const PublishTargetView = z.strictObject({
+  target: PublishTarget,
+  hasSecret: z.boolean(),
+});
+export type PublishTargetView = z.infer<typeof PublishTargetView>;
+
+export const Publication = z.strictObject({
+  clipId: ClipId,
+  targetId: PublishTargetId,
+  targetName: z.string(),
+  kind: z.enum(['folder', 's3', 'webhook']),
+  state: z.enum(['queued', 'uploading', 'done', 'failed', 'cancelled']),
+  progress: z.number().min(0).max(1).nullable(),
+  /** Where it went: a file path (folder), an object URL (s3), the hook's URL (webhook). */
+  url: z.string().nullable(),
+  error: z.string().nullable(),
+  bytes: z.number().nullable(),
+  updatedAt: z.number().int(),
+});
+export type Publication = z.infer<typeof Publication>;
+
+/** A clip as the review queue shows it. */
+export const ReviewItem = z.strictObject({
+  clip: Clip,
+  highlight: Highlight,
+  prompt: HighlightPrompt.nullable(),
+  safety: SafetyReport,
+  decision: ReviewDecision,
+  decidedAt: z.number().int().nullable(),
+  /** The operator's override of a flagged safety result (logged). */
+  override: z.strictObject({ reason: z.string(), at: z.number().int() }).nullable(),
+  /** The cover frame: seconds into the clip, and the JPEG (relative to the data directory). */
+  cover: z.strictObject({ at: z.number(), path: z.string().nullable() }).nullable(),
+  /** 0..1: the highlight's score, the clip's fit (duration) and caption coverage. */
+  quality: z.number().min(0).max(1).nullable(),
+  publications: z.array(Publication),
+  /** Made by the generation engine (carries the AI-generated labels). */
+  aiGenerated: z.boolean(),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+export const CaptionCue = z.strictObject({
+  index: z.number().int().min(0),
+  /** Seconds into the clip. */
+  start: z.number(),
+  end: z.number(),
+  text: z.string(),
+  /** The transcript's text (before the operator's correction). */
+  original: z.string(),
+  edited: z.boolean(),
+});
+export type CaptionCue = z.infer<typeof CaptionCue>;
+
+/** Per job (clip): what went in, how long each stage took, what came out. */
+export const MonitorRecord = z.strictObject({
+  clipId: ClipId,
+  highlightId: HighlightId,
+  sessionId: SessionId,
+  createdAt: z.number().int(),
+  engine: z.enum(['clip', 'generation']),
+  encoder: z.string().nullable(),
+  prompt: z.string(),
+  result: z.string(),
+  quality: z.number().nullable(),
+  decision: ReviewDecision,
+  safety: SafetyState,
+  /** Milliseconds per stage (null = not reached): detect (trigger → highlight), queue, render, safety, publish; total = moment → clip ready. */
+  stages: z.strictObject({
+    detectMs: z.number().nullable(),
+    queueMs: z.number().nullable(),
+    renderMs: z.number().nullable(),
+    safetyMs: z.number().nullable(),
+    publishMs: z.number().nullable(),
+    momentToClipMs: z.number().nullable(),
+  }),
+  published: z.array(z.string()),
+});
+export type MonitorRecord = z.infer<typeof MonitorRecord>;
+
+export const QueueDepth = z.strictObject({ queued: z.number().int(), running: z.number().int() });
+/** The engine's pulse, once a second. */
+export const MonitorSample = z.strictObject({
+  at: z.number().int(),
+  queues: z.record(z.string(), QueueDepth),
+  /** Clips that became ready / publications that finished in the last second. */
+  ready: z.number().int(),
+  published: z.number().int(),
+});
+export type MonitorSample = z.infer<typeof MonitorSample>;
+
 // ---------- models ----------
 
 export const ModelId = z
@@ -687,6 +998,209 @@ export const methods = {
    * dragstart); 'unavailable' over the WebSocket, where the browser offers the download instead.
    */
   'clips.drag': { input: z.strictObject({ id: ClipId }), output: Empty },
+  /** The review queue: each highlight's current clip with prompt, safety, decision, publications. */
+  'review.list': {
+    input: z.strictObject({
+      sessionId: SessionId,
+      decision: z.array(ReviewDecision).optional(),
+      safety: z.array(SafetyState).optional(),
+      minQuality: z.number().min(0).max(1).optional(),
+      limit: z.number().int().min(1).max(5000).optional(),
+    }),
+    output: z.strictObject({ items: z.array(ReviewItem) }),
+  },
+  'review.get': { input: z.strictObject({ clipId: ClipId }), output: ReviewItem },
+  /**
+   * Approves, rejects or resets clips (bulk). Approving a flagged clip is refused without an
+   * override; approving publishes to the enabled targets when publish.onApprove is on.
+   */
+  'review.decide': {
+    input: z.strictObject({
+      clipIds: z.array(ClipId).min(1).max(1000),
+      decision: ReviewDecision,
+      publish: z.boolean().optional(),
+    }),
+    output: z.strictObject({
+      items: z.array(ReviewItem),
+      refused: z.array(z.strictObject({ clipId: ClipId, reason: z.string() })),
+    }),
+  },
+  /** Reverts the session's last decision (queued uploads of an undone approval are cancelled). */
+  'review.undo': {
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ items: z.array(ReviewItem) }),
+  },
+  /** Lets a flagged clip be published anyway; the reason is logged. */
+  'review.override': {
+    input: z.strictObject({ clipId: ClipId, reason: z.string().trim().min(3).max(500) }),
+    output: ReviewItem,
+  },
+  /** The clip's captions (times relative to the clip), with the operator's corrections. */
+  'review.captions': {
+    input: z.strictObject({ clipId: ClipId }),
+    output: z.strictObject({ cues: z.array(CaptionCue) }),
+  },
+  /** Corrects caption text (an empty text restores the transcript's) and re-renders the clip. */
+  'review.setCaptions': {
+    input: z.strictObject({
+      clipId: ClipId,
+      edits: z
+        .array(z.strictObject({ index: z.number().int().min(0), text: z.string().max(500) }))
+        .min(1)
+        .max(1000),
+    }),
+    output: Clip,
+  },
+  /** Picks the cover frame (seconds into the clip). */
+  'review.cover': {
+    input: z.strictObject({ clipId: ClipId, at: z.number().min(0) }),
+    output: ReviewItem,
+  },
+  /** A highlight's prompt (made from the template on first use). */
+  'prompts.get': { input: z.strictObject({ highlightId: HighlightId }), output: HighlightPrompt },
+  /** Changes a highlight's template, own prompt text or own title; optionally re-renders. */
+  'prompts.set': {
+    input: z.strictObject({
+      highlightId: HighlightId,
+      templateId: TemplateId.optional(),
+      custom: z.string().max(4000).nullable().optional(),
+      titleCustom: z.string().max(200).nullable().optional(),
+      rerender: z.boolean().optional(),
+    }),
+    output: z.strictObject({ prompt: HighlightPrompt, clip: Clip.nullable() }),
+  },
+  /** Fills a text with a highlight's values (live preview); a template error is returned, not thrown. */
+  'prompts.preview': {
+    input: z.strictObject({ highlightId: HighlightId, text: z.string().max(4000) }),
+    output: z.strictObject({ text: z.string(), error: z.string().nullable() }),
+  },
+  /** The current version of every template. */
+  'prompts.library': {
+    input: Empty,
+    output: z.strictObject({ templates: z.array(PromptTemplate) }),
+  },
+  /** Saves a template as its next version. */
+  'prompts.save': {
+    input: z.strictObject({ template: TemplateDraft }),
+    output: z.strictObject({ templates: z.array(PromptTemplate) }),
+  },
+  /** Every version of one template, oldest first. */
+  'prompts.history': {
+    input: z.strictObject({ id: TemplateId }),
+    output: z.strictObject({ versions: z.array(PromptTemplate) }),
+  },
+  'prompts.export': { input: Empty, output: z.strictObject({ json: z.string() }) },
+  /** Imports a library exported as JSON: merged (new versions) or replacing the library. */
+  'prompts.import': {
+    input: z.strictObject({
+      json: z.string().max(4_000_000),
+      mode: z.enum(['merge', 'replace']),
+    }),
+    output: z.strictObject({ templates: z.array(PromptTemplate) }),
+  },
+  'enhance.get': {
+    input: Empty,
+    output: z.strictObject({ table: EnhancementTable, builtIn: z.boolean() }),
+  },
+  'enhance.set': {
+    input: z.strictObject({ table: EnhancementTable }),
+    output: z.strictObject({ table: EnhancementTable, builtIn: z.boolean() }),
+  },
+  'enhance.reset': {
+    input: Empty,
+    output: z.strictObject({ table: EnhancementTable, builtIn: z.boolean() }),
+  },
+  /** The product list that fills \${product} and \${price}. */
+  'products.get': { input: Empty, output: z.strictObject({ products: z.array(Product) }) },
+  'products.set': {
+    input: z.strictObject({ products: z.array(Product).max(5000) }),
+    output: z.strictObject({ products: z.array(Product) }),
+  },
+  /** Imports products from CSV text (name, price[, image]; a header row is recognized). */
+  'products.importCsv': {
+    input: z.strictObject({ csv: z.string().max(2_000_000), mode: z.enum(['replace', 'append']) }),
+    output: z.strictObject({ products: z.array(Product) }),
+  },
+  /** The sensitive-word lexicon and whether the image check can run. */
+  'safety.get': {
+    input: Empty,
+    output: z.strictObject({
+      lexicon: SafetyLexicon,
+      builtIn: z.boolean(),
+      image: z.strictObject({ available: z.boolean(), reason: z.string().nullable() }),
+    }),
+  },
+  'safety.set': {
+    input: z.strictObject({ lexicon: SafetyLexicon }),
+    output: z.strictObject({ lexicon: SafetyLexicon, builtIn: z.boolean() }),
+  },
+  'safety.reset': {
+    input: Empty,
+    output: z.strictObject({ lexicon: SafetyLexicon, builtIn: z.boolean() }),
+  },
+  /** Checks a text against the lexicon (the editor's test box). */
+  'safety.test': {
+    input: z.strictObject({ text: z.string().max(10_000) }),
+    output: z.strictObject({
+      verdict: z.enum(['ok', 'warn', 'block']),
+      hits: z.array(SafetyWordHit),
+    }),
+  },
+  'publish.targets': {
+    input: Empty,
+    output: z.strictObject({ targets: z.array(PublishTargetView) }),
+  },
+  /** Adds or replaces a target; secret: the S3 secret key or webhook signing secret (null removes it, absent keeps it). */
+  'publish.saveTarget': {
+    input: z.strictObject({
+      target: PublishTarget,
+      secret: z.string().min(1).max(4096).nullable().optional(),
+    }),
+    output: z.strictObject({ targets: z.array(PublishTargetView) }),
+  },
+  'publish.deleteTarget': {
+    input: z.strictObject({ id: PublishTargetId }),
+    output: z.strictObject({ targets: z.array(PublishTargetView) }),
+  },
+  /** Tries the target (folder writable, bucket reachable with the key, hook answers). */
+  'publish.testTarget': {
+    input: z.strictObject({ id: PublishTargetId }),
+    output: z.strictObject({ ok: z.boolean(), message: z.string() }),
+  },
+  /** Publishes an approved clip (to the given targets, default every enabled one). */
+  'publish.clip': {
+    input: z.strictObject({
+      clipId: ClipId,
+      targetIds: z.array(PublishTargetId).max(50).optional(),
+    }),
+    output: z.strictObject({ publications: z.array(Publication) }),
+  },
+  'publish.retry': {
+    input: z.strictObject({ clipId: ClipId, targetId: PublishTargetId }),
+    output: z.strictObject({ publications: z.array(Publication) }),
+  },
+  'publish.list': {
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ publications: z.array(Publication) }),
+  },
+  /** One record per clip: prompt, latency of each stage, engine, result, quality, decision. */
+  'monitor.records': {
+    input: z.strictObject({
+      sessionId: SessionId.optional(),
+      limit: z.number().int().min(1).max(50_000).optional(),
+    }),
+    output: z.strictObject({ records: z.array(MonitorRecord) }),
+  },
+  /** The records as a CSV or JSON document (the UI offers it as a download). */
+  'monitor.export': {
+    input: z.strictObject({ sessionId: SessionId.optional(), format: z.enum(['csv', 'json']) }),
+    output: z.strictObject({ filename: z.string(), mime: z.string(), text: z.string() }),
+  },
+  /** The last ten minutes of engine pulses (one a second). */
+  'monitor.samples': {
+    input: Empty,
+    output: z.strictObject({ samples: z.array(MonitorSample) }),
+  },
   /** The detection presets (e-commerce, gaming, talk show). */
   'detect.presets': {
     input: Empty,
@@ -744,6 +1258,19 @@ export const events = {
   'highlight.upserted': Highlight,
   /** A clip was queued, progressed, finished, failed or was cancelled. */
   'clip.upserted': Clip,
+  /** A review item changed (clip, prompt, safety, decision, cover, publications). */
+  'review.upserted': ReviewItem,
+  /** Clips became ready for review (for a notification). */
+  'review.ready': z.strictObject({
+    sessionId: SessionId,
+    clipIds: z.array(ClipId),
+    /** How many wait for a decision in the session. */
+    pending: z.number().int(),
+  }),
+  /** A publication was queued, progressed, finished or failed. */
+  'publish.upserted': Publication,
+  /** The engine's pulse (once a second while anything is queued, running or just finished). */
+  'monitor.sample': MonitorSample,
   /** The trigger lexicon changed. */
   'lexicon.changed': z.strictObject({ lexicon: Lexicon, builtIn: z.boolean() }),
   /** A recognizer's partial (interim) text for the utterance in progress. */

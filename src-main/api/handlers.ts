@@ -17,6 +17,7 @@ import type { DetectService } from '../detect/service';
 import type { IngestManager } from '../ingest/manager';
 import { listModels, importModelFrom, pullModelWithProgress } from '../models/api';
 import type { Store } from '../store';
+import { createReviewHandlers, type ReviewHandlerDeps } from './handlers.review';
 
 /** The clip stage as the API sees it (src-main/clips/service.ts). */
 export interface ClipsApi {
@@ -41,6 +42,10 @@ export interface HandlerDeps {
   detect: DetectService;
   /** Absent while the clip stage cannot run (tests of other stages). */
   clips?: ClipsApi;
+  /** The review, publish and monitoring stages (absent in tests of other stages). */
+  review?: ReviewHandlerDeps['review'];
+  publish?: ReviewHandlerDeps['publish'];
+  monitor?: ReviewHandlerDeps['monitor'];
   dataDir: string;
 }
 
@@ -55,6 +60,9 @@ export function createHandlers({
   recognizer,
   detect,
   clips,
+  review,
+  publish,
+  monitor,
   dataDir,
 }: HandlerDeps): Handlers {
   const needClips = (): ClipsApi => {
@@ -182,5 +190,6 @@ export function createHandlers({
     }),
     'storage.usage': () => ingest.storageUsage(),
     'storage.prune': () => ingest.prune(),
+    ...createReviewHandlers({ store, review, publish, monitor }),
   };
 }

@@ -70,6 +70,18 @@ export interface ClipServiceDeps {
   clipsDir?: (sessionId: string) => string;
   /** Desktop: show a file in the OS file manager. */
   reveal?: (absPath: string) => boolean;
+  /** The title, styling, caption corrections and tags a highlight's prompt gives its clip. */
+  decorate?: (h: Highlight) => ClipDecoration;
+}
+
+export interface ClipDecoration {
+  title: string | null;
+  prompt: string;
+  /** A punch-in zoom over a media-time range (price moments). */
+  punchIn: { from: number; to: number; zoom: number } | null;
+  /** Utterance seq → the operator's corrected caption text. */
+  captionEdits: ReadonlyMap<number, string>;
+  tags: string[];
 }
 
 export class ClipService {
@@ -103,6 +115,16 @@ export class ClipService {
       .filter((j) => j.payload.sessionId === sessionId)
       .sort((a, b) => b.createdAt - a.createdAt)
       .map((j) => this.toClip(j));
+  }
+
+  get(clipId: string): Clip | null {
+    const job = this.find(clipId);
+    return job ? this.toClip(job) : null;
+  }
+
+  /** The queue's record of a clip's render (monitoring: queue and render times). */
+  job(clipId: string): JobRecord<RenderPayload, RenderOutcome> | null {
+    return this.find(clipId) ?? null;
   }
 
   /** Renders a highlight (again), with the settings' defaults for what is not given. */
@@ -258,6 +280,7 @@ export class ClipService {
     const s = store.settings.getAll();
     const sessionDir = join(this.deps.dataDir, 'sessions', p.sessionId);
     const cards = await this.templateCards(p, signal);
+    const deco = this.deps.decorate?.(h) ?? null;
     const r = new ClipRender({
       id: p.clipId,
       outFile: out,
@@ -266,7 +289,7 @@ export class ClipService {
       output: p.output,
       reframe: p.reframe,
       captions: p.captionStyle === 'none' ? null : { style: p.captionStyle },
-      title: null,
+      title: deco?.title ?? null,
       watermark: s['clips.watermark']
         ? { file: s['clips.watermark'], corner: 'top-right', opacity: 0.8 }
         : cards.watermark,
@@ -277,6 +300,8 @@ export class ClipService {
         comment: `LiveSlice session ${p.sessionId}, ${h.start.toFixed(2)}–${h.end.toFixed(2)} s`,
         copyright: s['clips.copyright'],
         keywords: h.reasons.map((x) => x.entryId ?? x.kind).join(','),
+        tags: deco?.tags ?? [],
+        description: deco?.prompt || null,
       },
       loudness: { I: -14, TP: -1.5, LRA: 11 },
       encoder: await this.deps.encoder(),
@@ -297,7 +322,8 @@ export class ClipService {
     const cues = () => {
       for (const u of store.transcript.list(p.sessionId, lastSeq, 100_000)) {
         lastSeq = u.seq;
-        if (u.end > h.start - 1) known.push({ start: u.start, end: u.end, text: u.text });
+        if (u.end > h.start - 1)
+          known.push({ start: u.start, end: u.end, text: deco?.captionEdits.get(u.seq) ?? u.text });
       }
       return known;
     };

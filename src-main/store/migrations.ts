@@ -203,4 +203,63 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE key IS NOT NULL AND state IN ('queued', 'running', 'done');
     `,
   },
+  {
+    version: 8,
+    name: 'review: prompts, decisions, safety, caption corrections',
+    sql: `
+      -- A highlight's prompt choices (the filled text is recomputed from them).
+      CREATE TABLE prompts (
+        highlight_id TEXT PRIMARY KEY REFERENCES highlights (id) ON DELETE CASCADE,
+        template_id  TEXT,
+        custom       TEXT,
+        title_custom TEXT,
+        updated_at   INTEGER NOT NULL
+      ) STRICT;
+
+      -- One row per clip that reached the review queue.
+      CREATE TABLE reviews (
+        clip_id      TEXT PRIMARY KEY,
+        highlight_id TEXT NOT NULL REFERENCES highlights (id) ON DELETE CASCADE,
+        session_id   TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        decision     TEXT NOT NULL DEFAULT 'pending' CHECK (decision IN ('pending', 'approved', 'rejected')),
+        decided_at   INTEGER,
+        override     TEXT,
+        safety_state TEXT NOT NULL DEFAULT 'pending'
+          CHECK (safety_state IN ('pending', 'ok', 'warn', 'flagged', 'error')),
+        safety       TEXT,
+        cover_at     REAL,
+        cover_path   TEXT,
+        quality      REAL,
+        prompt       TEXT NOT NULL DEFAULT '',
+        title        TEXT NOT NULL DEFAULT '',
+        ai_generated INTEGER NOT NULL DEFAULT 0,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX reviews_session ON reviews (session_id, created_at DESC);
+
+      -- Every decision and override, for undo and for the record.
+      CREATE TABLE review_log (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        clip_id    TEXT NOT NULL,
+        action     TEXT NOT NULL CHECK (action IN ('decide', 'override', 'auto')),
+        before     TEXT,
+        after      TEXT,
+        note       TEXT,
+        at         INTEGER NOT NULL,
+        undone     INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX review_log_session ON review_log (session_id, seq DESC);
+
+      -- The operator's caption corrections, per utterance (the transcript itself is untouched).
+      CREATE TABLE caption_edits (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+    `,
+  },
 ];
