@@ -27,6 +27,7 @@ export default defineConfig({
           'kws-worker': resolve(root, 'src-main/asr/kws-worker.ts'),
           'eval-detect': resolve(root, 'src-main/detect/eval/main.ts'),
           'asr-worker': resolve(root, 'src-main/asr/asr-worker.ts'),
+          'image-worker': resolve(root, 'src-main/safety/image/image-worker.ts'),
         },
       },
     },

@@ -17,6 +17,10 @@ import { ClipService } from './clips/service';
 import { DetectService } from './detect/service';
 import { MonitorService } from './monitor/service';
 import { ReviewService } from './review/service';
+import { ImageChecker } from './safety/image';
+import type { PublishApi } from './api/handlers.review';
+import { CredentialVault, PublishService, type SafeStorageLike } from './publish';
+import { secretFromEnv, targetSecretName } from './publish/targets';
 import { SqliteJobQueue } from './jobs';
 import { probeEncoders, type VideoEncoder } from './render/encode';
 import { IngestManager } from './ingest/manager';
@@ -38,8 +42,13 @@ export interface EngineOptions {
   clipsDir?: (sessionId: string) => string;
   /** The desktop app: show a file in the OS file manager. */
   reveal?: (absPath: string) => boolean;
-  /** Publish every clip that passes the safety checks (headless `process --publish`). */
-  autoPublish?: boolean;
+  /**
+   * Publish every clip that passes the safety checks to these targets, without review
+   * (headless `process --publish`); otherwise the setting publish.auto and the enabled targets.
+   */
+  autoPublishTo?: string[];
+  /** The desktop app: Electron's safeStorage for publish credentials (headless: a key file). */
+  safeStorage?: SafeStorageLike | null;
 }
 
 export interface Engine {
@@ -55,6 +64,8 @@ export interface Engine {
   readonly queue: SqliteJobQueue;
   readonly clips: ClipService;
   readonly review: ReviewService;
+  readonly publish: PublishService;
+  readonly vault: CredentialVault;
   readonly monitor: MonitorService;
   /** Resolves once the push listeners are up (or have reported why not). */
   readonly ready: Promise<void>;
@@ -156,6 +167,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...(opts.clipsDir ? { clipsDir: opts.clipsDir } : {}),
     ...(opts.reveal ? { reveal: opts.reveal } : {}),
   });
+  let imageChecker: ImageChecker | null = null;
   const review: ReviewService = new ReviewService({
     store,
     bus,
@@ -167,9 +179,70 @@ export function createEngine(opts: EngineOptions): Engine {
       const f = ffmpeg();
       return f.found ? f.path : null;
     },
-    imageCheck: () => ({ ok: false, reason: 'the image check is not wired yet' }),
-    autoPublish: opts.autoPublish ?? false,
+    publisher: {
+      enabledTargets: () =>
+        opts.autoPublishTo ?? publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
+      publish: (clipId, ids) => publish.publish(clipId, ids),
+      list: (clipId) => publish.list(clipId),
+      cancel: (clipId) => void publish.cancel(clipId),
+    },
+    imageCheck: () => {
+      const model = ImageChecker.locateModel();
+      if (!model.ok) return { ok: false, reason: model.reason };
+      imageChecker ??= new ImageChecker({
+        ffmpegPath: () => {
+          const f = ffmpeg();
+          return f.found ? f.path : null;
+        },
+        logger,
+      });
+      return { ok: true, checker: imageChecker };
+    },
+    autoPublish: opts.autoPublishTo !== undefined,
   });
+  const vault = new CredentialVault({
+    db: store.db,
+    dataDir,
+    safeStorage: opts.safeStorage,
+    logger,
+  });
+  const publish: PublishService = new PublishService({
+    db: store.db,
+    queue,
+    vault,
+    logger,
+    dataDir,
+    resolveClip: (clipId) => {
+      const item = review.item(clipId);
+      if (item.clip.state !== 'ready') return null;
+      return {
+        clipId,
+        sessionId: item.clip.sessionId,
+        file: clips.path(clipId),
+        cover: item.cover?.path ? join(dataDir, item.cover.path) : null,
+        metadata: review.sidecar(clipId),
+      };
+    },
+    onChange: (p) => bus.emit('publish.upserted', p),
+  });
+  const publishApi: PublishApi = {
+    targetViews: () =>
+      publish.targets().map((t) => ({
+        target: t,
+        hasSecret: vault.has(targetSecretName(t.id)) || secretFromEnv(t.id, process.env) !== null,
+      })),
+    saveTarget: (t, secret) => void publish.saveTarget(t, secret),
+    deleteTarget: (id) => publish.deleteTarget(id),
+    testTarget: (id) => publish.testTarget(id),
+    enabledTargets: () => publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
+    publish: (clipId, ids) => publish.publish(clipId, ids),
+    retry: (clipId, targetId) => {
+      publish.retry(clipId, targetId);
+      return publish.list(clipId);
+    },
+    list: (clipId) => publish.list(clipId),
+    cancel: (clipId) => void publish.cancel(clipId),
+  };
   const monitor = new MonitorService({
     bus,
     queue,
@@ -200,6 +273,7 @@ export function createEngine(opts: EngineOptions): Engine {
     detect,
     clips,
     review,
+    publish: publishApi,
     monitor,
     dataDir,
     appInfo: () => ({
@@ -227,6 +301,8 @@ export function createEngine(opts: EngineOptions): Engine {
     queue,
     clips,
     review,
+    publish,
+    vault,
     monitor,
     ready,
     close() {
@@ -237,7 +313,9 @@ export function createEngine(opts: EngineOptions): Engine {
         detect.close();
         await queue.stop();
         monitor.close();
+        publish.close();
         review.close();
+        await imageChecker?.close();
         clips.close();
         store.close();
         logger.info('engine stopped');

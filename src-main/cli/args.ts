@@ -1,5 +1,6 @@
 /** Parses the `liveslice` command line. Pure: no I/O, so every case is a table test. */
 import { parseArgs } from 'node:util';
+import { parseTargetSpec } from '../publish/targets';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,8 +32,10 @@ export type Command =
       /** A trigger lexicon (JSON) instead of the one in the data directory. */
       lexicon: string | null;
       preset: 'e-commerce' | 'gaming' | 'talk-show' | null;
-      /** A pipeline config (JSON: {"detect": {...}, "lexicon": {...}}). */
+      /** A pipeline config (JSON: {"detect": {...}, "lexicon": {...}, "publish": {...}}). */
       config: string | null;
+      /** Publish targets: folder:<dir>, webhook:<url>, s3:<id> / target:<id> (saved or in --config). */
+      publish: string[];
       dataDir: string | null;
       logLevel: LogLevel;
     }
@@ -42,18 +45,13 @@ export type Command =
 
 export const COMMANDS = ['serve', 'process', 'models'] as const;
 
-/** Flags of the shared `process` contract whose stages are not built yet. */
-const NOT_YET: Record<string, string> = {
-  publish: 'publish targets (--publish) arrive with the review/publish stage',
-};
-
 export const USAGE = `liveslice — live-stream highlights, transcribed, detected and clipped on your own machine
 
 Usage:
   liveslice serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--log-level LEVEL]
   liveslice process <file|URL> --out DIR [--realtime] [--duration S] [--transcript F.vtt|F.srt] [--asr MODEL]
                     [--preset e-commerce|gaming|talk-show] [--lexicon F.json] [--config F.json]
-                    [--marks F] [--chat F.jsonl|ws://…]
+                    [--marks F] [--chat F.jsonl|ws://…] [--publish folder:DIR|webhook:URL|s3:ID]…
   liveslice models list | verify [ID] | pull ID [--mirror cn|global] | import [ID] DIR
   liveslice --help | --version
 
@@ -69,6 +67,12 @@ Commands:
             as exported by the app), --config a JSON file {"detect": {…settings}, "lexicon": {…}};
             --marks adds manual marks (JSON [{"at": s}] or one time a line, 83.5 or 1:23.5);
             --chat reads chat from a JSONL file ({"at": s, "text": "…"} a line) or a WebSocket.
+            Publishing: every clip that passes the safety checks (sensitive words, image check) is
+            published to each --publish target (repeatable): folder:DIR (the MP4, its cover and
+            a sidecar JSON), webhook:URL (POST of the metadata and object URLs), s3:ID or
+            target:ID (a target saved in the app, or in --config's "publish": {"targets": […]});
+            secrets come from LIVESLICE_SECRET_<ID> or the app's encrypted store. Clips held back
+            are listed with the reason in report.json's held_back.
 
   models    Manage on-device models (speech recognition, keyword spotting): list them, verify
             installed files (size, sha256, no Git-LFS pointers), download one (explicit, resumable,
@@ -173,10 +177,6 @@ function parseProcess(rest: readonly string[]): Command {
     return bad(`process: ${cleanParseError(err)}`);
   }
   if (values['help']) return { kind: 'help', topic: 'process' };
-  for (const [flag, why] of Object.entries(NOT_YET)) {
-    if (values[flag] !== undefined)
-      return bad(`--${flag} is not available in this version yet: ${why}`);
-  }
   if (positionals.length === 0) return bad('process needs an input: a media file or a stream URL');
   if (positionals.length > 1) return bad(`process takes one input, got ${positionals.length}`);
   const out = values['out'];
@@ -198,6 +198,14 @@ function parseProcess(rest: readonly string[]): Command {
     if (typeof v === 'string' && (v.trim() === '' || v.includes('\0')))
       return bad(`--${flag} needs a file path${flag === 'chat' ? ' or a ws:// URL' : ''}`);
   }
+  const publish = (values['publish'] as string[] | undefined) ?? [];
+  for (const spec of publish) {
+    try {
+      parseTargetSpec(spec);
+    } catch (err) {
+      return bad(`--publish: ${(err as Error).message}`);
+    }
+  }
   const common = commonOptions(values, 'warn');
   if (typeof common === 'string') return bad(common);
   const str = (k: string): string | null => (typeof values[k] === 'string' ? values[k] : null);
@@ -214,6 +222,7 @@ function parseProcess(rest: readonly string[]): Command {
     lexicon: str('lexicon'),
     preset: (preset as 'e-commerce' | 'gaming' | 'talk-show' | undefined) ?? null,
     config: str('config'),
+    publish,
     ...common,
   };
 }

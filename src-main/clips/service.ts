@@ -290,6 +290,7 @@ export class ClipService {
       reframe: p.reframe,
       captions: p.captionStyle === 'none' ? null : { style: p.captionStyle },
       title: deco?.title ?? null,
+      punchIn: deco?.punchIn ?? null,
       watermark: s['clips.watermark']
         ? { file: s['clips.watermark'], corner: 'top-right', opacity: 0.8 }
         : cards.watermark,

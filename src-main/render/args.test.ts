@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { FFMPEG, NO_FFMPEG } from '../testing/media';
 import { missing } from '../testing/skip';
 import {
+  AIGC_COMMENT,
+  aigcJson,
   audioGraph,
   buildAudioArgs,
   buildMuxArgs,
@@ -16,11 +18,18 @@ import {
   ffconcatList,
   ffconcatQuote,
   metadataArgs,
+  movflags,
   num,
   type PieceArgsSpec,
+  type PunchIn,
+  punchInGraph,
+  punchInOverlaps,
+  punchInZoomAt,
   type Reframe,
   reframeGraph,
   RenderArgsError,
+  validateAigc,
+  validatePunchIn,
   validateReframe,
   watermarkGraph,
 } from './args';
@@ -174,6 +183,84 @@ describe('watermark', () => {
   });
 });
 
+describe('punch-in', () => {
+  it.each<[unknown, PunchIn | string]>([
+    [
+      { from: 3, to: 5, zoom: 1.3 },
+      { from: 3, to: 5, zoom: 1.3 },
+    ],
+    [
+      { from: 0, to: 0.1, zoom: 2, extra: 'x' },
+      { from: 0, to: 0.1, zoom: 2 },
+    ],
+    [null, 'punchIn: expected an object'],
+    [{ from: '3', to: 5, zoom: 1.3 }, 'punchIn.from'],
+    [{ from: -1, to: 5, zoom: 1.3 }, 'punchIn.from: -1 is before'],
+    [{ from: 5, to: 5, zoom: 1.3 }, 'punchIn.to'],
+    [{ from: 3, to: NaN, zoom: 1.3 }, 'punchIn.to'],
+    [{ from: 3, to: 5, zoom: 1 }, 'punchIn.zoom'],
+    [{ from: 3, to: 5, zoom: 2.01 }, 'punchIn.zoom'],
+    [{ from: 3, to: 5, zoom: Infinity }, 'punchIn.zoom'],
+    [{ from: 3, to: 5, zoom: '1.5;drawtext' }, 'punchIn.zoom'],
+  ])('validatePunchIn(%j)', (input, want) => {
+    if (typeof want === 'string') expect(() => validatePunchIn(input)).toThrow(want);
+    else expect(validatePunchIn(input)).toEqual(want);
+  });
+
+  const P: PunchIn = { from: 10, to: 14, zoom: 1.4 };
+  it.each([
+    [0, 1],
+    [9.99, 1],
+    [10, 1],
+    [10.15, 1.2],
+    [10.3, 1.4],
+    [12, 1.4],
+    [13.7, 1.4],
+    [13.85, 1.2],
+    [14, 1],
+    [20, 1],
+  ])('the zoom at %s s is %s (eased in and out over 0.3 s)', (t, z) => {
+    expect(punchInZoomAt(P, t)).toBeCloseTo(z, 9);
+  });
+
+  it('eases smoothly: monotone, and small steps at 30 fps', () => {
+    let prev = 1;
+    for (let t = 10; t <= 10.3 + 1e-9; t += 1 / 30) {
+      const z = punchInZoomAt(P, t);
+      expect(z).toBeGreaterThanOrEqual(prev);
+      expect(z - prev).toBeLessThan(0.07);
+      prev = z;
+    }
+  });
+
+  it('a short range still peaks (the ease is at most half of it)', () => {
+    const short = { from: 1, to: 1.2, zoom: 1.5 };
+    expect(punchInZoomAt(short, 1.1)).toBeCloseTo(1.5, 9);
+    expect(punchInZoomAt(short, 1.05)).toBeCloseTo(1.25, 9);
+  });
+
+  it.each([
+    [9, 10, false],
+    [9, 10.01, true],
+    [13.9, 16, true],
+    [14, 16, false],
+  ])('overlaps [%s, %s): %s', (t0, t1, want) => {
+    expect(punchInOverlaps(P, t0, t1)).toBe(want);
+  });
+
+  it('the graph: zoompan one frame per frame, exact size and rate, numbers only', () => {
+    const g = punchInGraph(P, 8.5, 720, 1280, 'framed', 'zoomed');
+    expect(g).toMatch(/^\[framed\]zoompan=z=/);
+    expect(g).toContain(':d=1:s=720x1280:fps=30,setsar=1[zoomed]');
+    // The frame's media time is mediaStart + it: (it − 1.5)/0.3 and (5.5 − it)/0.3.
+    expect(g).toContain('clip((it+-1.5)/0.3\\,0\\,1)');
+    expect(g).toContain('clip((5.5-it)/0.3\\,0\\,1)');
+    expect(g).toContain('st(0\\,');
+    expect(g).toContain('\\;1+0.4*ld(0)');
+    expect(() => punchInGraph({ ...P, zoom: 3 }, 0, 720, 1280, 'a', 'b')).toThrow('punchIn.zoom');
+  });
+});
+
 const PIECE: PieceArgsSpec = {
   segmentList: 's0.txt',
   srcStart: 12.421333,
@@ -240,6 +327,29 @@ describe('buildPieceArgs', () => {
   it('no captions: no ass filter', () => {
     expect(after(buildPieceArgs({ ...PIECE, assFile: null }), '-filter_complex')).not.toContain(
       'ass=',
+    );
+  });
+
+  it('a punch-in zooms the reframed picture before the watermark and the ASS', () => {
+    const g = after(
+      buildPieceArgs({
+        ...PIECE,
+        watermark: { file: '/l.png', corner: 'top-left', opacity: 0.8 },
+        punchIn: { from: 3, to: 6, zoom: 1.5 },
+        mediaStart: 2.5,
+      }),
+      '-filter_complex',
+    )!;
+    const framed = g.indexOf('[framed]zoompan=');
+    expect(framed).toBeGreaterThan(g.indexOf('scale=720:1280'));
+    expect(g.indexOf('[zoomed][wm]overlay')).toBeGreaterThan(framed);
+    expect(g.indexOf('ass=filename=c0.ass')).toBeGreaterThan(framed);
+    expect(g).toContain('clip((it+-0.5)/0.3');
+    expect(() => buildPieceArgs({ ...PIECE, punchIn: { from: 3, to: 6, zoom: 1.5 } })).toThrow(
+      'mediaStart',
+    );
+    expect(after(buildPieceArgs({ ...PIECE, punchIn: null }), '-filter_complex')).not.toContain(
+      'zoompan',
     );
   });
 
@@ -334,6 +444,55 @@ describe('metadata and mux', () => {
     ).toEqual(['-metadata', 'title=T=1; "x"', '-metadata', 'keywords=live,sale,a b']);
   });
 
+  it.each<[unknown, string]>([
+    [null, 'aigc: expected an object'],
+    [{ produceId: 'x' }, 'aigc.producer: required'],
+    [{ producer: '  ', produceId: 'x' }, 'aigc.producer: must not be empty'],
+    [{ producer: 'p', produceId: 7 }, 'aigc.produceId: expected a string'],
+    [{ producer: 'p', produceId: 'x'.repeat(257) }, 'aigc.produceId: longer than 256'],
+    [{ producer: 'p', produceId: 'x', propagator: 1 }, 'aigc.propagator: expected a string'],
+  ])('validateAigc refuses %j', (input, msg) => {
+    expect(() => validateAigc(input)).toThrow(msg);
+  });
+
+  it('aigcJson: the standard field names in its order, Label 1, unknown fields empty', () => {
+    const json = aigcJson({
+      producer: ' 生成引擎\r\nLiveSlice\u0000 ',
+      produceId: 'a"b\\c',
+      propagateId: 'clip-1',
+    });
+    expect(json).toBe(
+      '{"Label":"1","ContentProducer":"生成引擎 LiveSlice","ProduceID":"a\\"b\\\\c",' +
+        '"ReservedCode1":"","ContentPropagator":"","PropagateID":"clip-1","ReservedCode2":""}',
+    );
+    expect(JSON.parse(json)).toMatchObject({ ProduceID: 'a"b\\c' });
+  });
+
+  it('metadataArgs with an AIGC label: the AIGC key, and the comment says AI-generated', () => {
+    const a = metadataArgs({
+      comment: 'window 1–2 s',
+      aigc: { producer: 'p', produceId: 'i' },
+    });
+    expect(a).toContain(`comment=${AIGC_COMMENT}\nwindow 1–2 s`);
+    expect(a.filter((x) => x.startsWith('AIGC='))).toHaveLength(1);
+    expect(metadataArgs({ aigc: { producer: 'p', produceId: 'i' } })).toContain(
+      `comment=${AIGC_COMMENT}`,
+    );
+    expect(metadataArgs({ comment: 'c' }).join(' ')).not.toContain('AIGC');
+  });
+
+  it('movflags: mdta keys only when a custom key (AIGC) must survive', () => {
+    expect(movflags({ title: 't' })).toBe('+faststart');
+    expect(movflags({ aigc: null })).toBe('+faststart');
+    const a = buildMuxArgs({
+      videoList: 'v.ffconcat',
+      audioFile: 'a.m4a',
+      metadata: { aigc: { producer: 'p', produceId: 'i' } },
+      outFile: 'o.mp4',
+    });
+    expect(after(a, '-movflags')).toBe('+faststart+use_metadata_tags');
+  });
+
   it('mux: copy, audio mapped, faststart, mp4', () => {
     const a = buildMuxArgs({
       videoList: 'video.ffconcat',
@@ -359,6 +518,54 @@ describe('metadata and mux', () => {
 describe.skipIf(missing(FFMPEG === null && NO_FFMPEG))(
   'paths and values through a real filter graph',
   () => {
+    it('the punch-in graph zooms as punchInZoomAt says, and two pieces equal one', () => {
+      // A 100 px white square centred on black: its width on the middle row is 100 × zoom.
+      const P: PunchIn = { from: 1.1, to: 2.2, zoom: 1.8 };
+      const widths = (mediaStart: number, frames: number): number[] => {
+        const raw = execFileSync(
+          FFMPEG!,
+          [
+            '-v',
+            'error',
+            '-f',
+            'lavfi',
+            '-i',
+            'color=c=black:s=720x1280:r=30,drawbox=x=310:y=590:w=100:h=100:color=white:t=fill',
+            '-filter_complex',
+            punchInGraph(P, mediaStart, 720, 1280, '0:v', 'out'),
+            '-map',
+            '[out]',
+            '-frames:v',
+            String(frames),
+            '-pix_fmt',
+            'gray',
+            '-f',
+            'rawvideo',
+            '-',
+          ],
+          { maxBuffer: 256 << 20 },
+        );
+        const out: number[] = [];
+        for (let f = 0; (f + 1) * 720 * 1280 <= raw.length; f++) {
+          const row = raw.subarray(f * 720 * 1280 + 640 * 720, f * 720 * 1280 + 641 * 720);
+          out.push(row.filter((b) => b > 128).length);
+        }
+        return out;
+      };
+      const start = 0.9;
+      const whole = widths(start, 45);
+      // The same 45 frames as two pieces split inside the ease-in (at 1.2 s).
+      const split = [...widths(start, 9), ...widths(start + 9 / 30, 36)];
+      expect(whole).toHaveLength(45);
+      expect(split).toEqual(whole);
+      for (let k = 0; k < 45; k++) {
+        const want = 100 * punchInZoomAt(P, start + k / 30);
+        expect(Math.abs(whole[k]! - want)).toBeLessThanOrEqual(4);
+      }
+      expect(Math.max(...whole)).toBe(180);
+      expect(whole[0]).toBe(100);
+    });
+
     it('an ASS file at a hostile path renders via escapeFilterValue', () => {
       const dir = mkdtempSync(path.join(tmpdir(), "liveslice 'a:b,c[d];e%f\\g-"));
       try {

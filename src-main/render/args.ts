@@ -3,7 +3,7 @@
  * a window, the final mux. Everything is an args array (never a shell). Only numbers and paths we
  * create reach a filter graph; any string that does is escaped for both filter-graph levels (the
  * option value and the graph) by `escapeFilterValue`. User text reaches ffmpeg only as `-metadata`
- * argv values (cleaned and capped) and inside ASS files (see ass.ts).
+ * argv values (cleaned and capped; the AIGC label as JSON) and inside ASS files (see ass.ts).
  */
 import { AUDIO, FPS, VIDEO_TIMESCALE, type VideoEncoder } from './encode';
 
@@ -130,6 +130,63 @@ export function validateWatermark(w: WatermarkSpec): WatermarkSpec {
   return w;
 }
 
+/** A punch-in zoom on the centre of the reframed picture over a media-time range. */
+export interface PunchIn {
+  /** Media-clock seconds. */
+  from: number;
+  to: number;
+  /** 1 < zoom ≤ 2. */
+  zoom: number;
+}
+
+export const PUNCH_IN_MAX_ZOOM = 2;
+/** Seconds the zoom takes to ease in (after `from`) and out (before `to`). */
+export const PUNCH_IN_EASE_S = 0.3;
+
+/** Checks a punch-in from outside (a prompt, the UI); throws a RenderArgsError naming the field. */
+export function validatePunchIn(p: unknown): PunchIn {
+  if (typeof p !== 'object' || p === null) throw new RenderArgsError('punchIn: expected an object');
+  const o = p as Record<string, unknown>;
+  const field = (k: 'from' | 'to' | 'zoom'): number => {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RenderArgsError(`punchIn.${k}: expected a finite number`);
+    return v;
+  };
+  const from = field('from');
+  const to = field('to');
+  const zoom = field('zoom');
+  if (from < 0) throw new RenderArgsError(`punchIn.from: ${from} is before the media starts`);
+  if (!(to > from))
+    throw new RenderArgsError(`punchIn.to: ${to} is not after punchIn.from (${from})`);
+  if (!(zoom > 1) || zoom > PUNCH_IN_MAX_ZOOM)
+    throw new RenderArgsError(
+      `punchIn.zoom: ${zoom} is outside 1 (exclusive) .. ${PUNCH_IN_MAX_ZOOM}`,
+    );
+  return { from, to, zoom };
+}
+
+/** The ease of a punch-in: the ramp length, at most half the range so a short one still peaks. */
+function punchInEase(p: PunchIn): number {
+  return Math.min(PUNCH_IN_EASE_S, (p.to - p.from) / 2);
+}
+
+/**
+ * The zoom at media time `t` (the curve the filter graph computes): 1 outside [from, to],
+ * `zoom` in the middle, smoothstep ramps of PUNCH_IN_EASE_S inside both ends.
+ */
+export function punchInZoomAt(p: PunchIn, t: number): number {
+  const r = punchInEase(p);
+  const clip = (x: number): number => Math.min(1, Math.max(0, x));
+  const e = Math.min(clip((t - p.from) / r), clip((p.to - t) / r));
+  return 1 + (p.zoom - 1) * e * e * (3 - 2 * e);
+}
+
+/** Whether a stretch of media [t0, t1) has any frame the punch-in zooms. */
+export function punchInOverlaps(p: PunchIn, t0: number, t1: number): boolean {
+  return t1 > p.from && t0 < p.to;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Filter chains.
 
@@ -189,6 +246,42 @@ export function watermarkGraph(
   ].join(';');
 }
 
+/**
+ * The punch-in as a chain from `[inLabel]` (W×H) to `[outLabel]` (W×H), for a piece whose first
+ * frame is at media time `mediaStart`. zoompan with d=1 maps each input frame to one output frame
+ * and evaluates the zoom per frame from the frame's own timestamp (`it`: piece-relative, on the
+ * exact FPS grid), so `mediaStart + it` is the frame's media time and a piece boundary inside the
+ * range changes nothing.
+ *
+ * Why zoompan: crop cannot change its size per frame, and perspective (sub-pixel exact) doubled the
+ * CPU of a 720×1280 render on 2 cores, while zoompan's cost is lost in the encode's (bench.ts,
+ * benchPunchIn). Its crop is whole pixels, so during the 0.3 s ease the centre may wobble by a
+ * pixel or two; at the steady zoom it does not move. The crop origin is kept even so chroma stays
+ * aligned, and at zoom 1 a frame passes through bit-exact.
+ */
+export function punchInGraph(
+  p: PunchIn,
+  mediaStart: number,
+  width: number,
+  height: number,
+  inLabel: string,
+  outLabel: string,
+): string {
+  const v = validatePunchIn(p);
+  const r = num(punchInEase(v));
+  // e = min(clip((T − from)/r), clip((to − T)/r)) with T = mediaStart + it; z = 1 + (zoom−1)·smoothstep(e).
+  const e =
+    `min(clip((it+${num(mediaStart - v.from)})/${r},0,1),` +
+    `clip((${num(v.to - mediaStart)}-it)/${r},0,1))`;
+  const z = `st(0,${e});1+${num(v.zoom - 1)}*ld(0)*ld(0)*(3-2*ld(0))`;
+  return (
+    `[${inLabel}]zoompan=z=${escapeFilterValue(z)}` +
+    `:x=${escapeFilterValue('floor((iw-iw/zoom)/4)*2')}` +
+    `:y=${escapeFilterValue('floor((ih-ih/zoom)/4)*2')}` +
+    `:d=1:s=${width}x${height}:fps=${FPS},setsar=1[${outLabel}]`
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // One video piece.
 
@@ -205,6 +298,10 @@ export interface PieceArgsSpec {
   /** An ASS file name relative to the working directory: [A-Za-z0-9_.-] only. */
   assFile: string | null;
   watermark: WatermarkSpec | null;
+  /** A punch-in that zooms some frame of this piece (null: none does). */
+  punchIn?: PunchIn | null;
+  /** Media-clock time of the piece's first frame (the punch-in's clock); needed with `punchIn`. */
+  mediaStart?: number;
   encoder: VideoEncoder;
   threads: number;
   outFile: string;
@@ -235,6 +332,13 @@ export function pieceGraph(spec: PieceArgsSpec): string {
     reframeGraph(spec.reframe, width, height, 'src', 'framed'),
   ];
   let last = 'framed';
+  // The zoom acts on the picture only: the watermark, title, captions and labels stay put.
+  if (spec.punchIn !== undefined && spec.punchIn !== null) {
+    if (spec.mediaStart === undefined)
+      throw new RenderArgsError('a punch-in needs the media time of the piece (mediaStart)');
+    parts.push(punchInGraph(spec.punchIn, spec.mediaStart, width, height, last, 'zoomed'));
+    last = 'zoomed';
+  }
   if (spec.watermark !== null) {
     parts.push(watermarkGraph(spec.watermark, width, height, '1:v', last, 'marked'));
     last = 'marked';
@@ -441,6 +545,24 @@ export function buildAudioArgs(spec: AudioArgsSpec): string[] {
 // ---------------------------------------------------------------------------------------------
 // The final mux.
 
+/**
+ * The implicit label of AI-generated content (GB 45438-2025): who made it and its id there, and
+ * who spreads it and its id there. Written as the `AIGC` metadata key, a JSON object with the
+ * standard's field names.
+ */
+export interface AigcMetadata {
+  /** The generating service provider (its name or filing/registration code). */
+  producer: string;
+  /** The content's unique id at the producer. */
+  produceId: string;
+  /** The distributing party, when known (else left empty). */
+  propagator?: string;
+  propagateId?: string;
+  /** The standard's reserved fields (e.g. a producer's/propagator's signature); empty by default. */
+  reservedCode1?: string;
+  reservedCode2?: string;
+}
+
 export interface ClipMetadata {
   title?: string | null;
   comment?: string | null;
@@ -450,6 +572,60 @@ export interface ClipMetadata {
   /** Comma-separated keywords as one string. */
   keywords?: string | null;
   description?: string | null;
+  /** Set for anything the generation engine made: the `AIGC` key plus a note in `comment`. */
+  aigc?: AigcMetadata | null;
+}
+
+/** The metadata key of the implicit label, spelled as GB 45438-2025 spells it. */
+export const AIGC_KEY = 'AIGC';
+/** Prepended to `comment` when the content carries the AIGC label. */
+export const AIGC_COMMENT = 'AI生成 / AI-generated content (GB 45438-2025 label in the AIGC tag)';
+const AIGC_FIELD_MAX = 256;
+
+/** Checks an AIGC label from outside; throws a RenderArgsError naming the field. */
+export function validateAigc(a: unknown): AigcMetadata {
+  if (typeof a !== 'object' || a === null) throw new RenderArgsError('aigc: expected an object');
+  const o = a as Record<string, unknown>;
+  const field = (k: keyof AigcMetadata, required: boolean): string | undefined => {
+    const v = o[k];
+    if (v === undefined || v === null) {
+      if (required) throw new RenderArgsError(`aigc.${k}: required`);
+      return undefined;
+    }
+    if (typeof v !== 'string') throw new RenderArgsError(`aigc.${k}: expected a string`);
+    // Line breaks become spaces: tools that list tags line by line would split the JSON.
+    const cleaned = cleanMetadataValue(v, Infinity).replace(/\n/g, ' ');
+    if (required && cleaned === '') throw new RenderArgsError(`aigc.${k}: must not be empty`);
+    if (Array.from(cleaned).length > AIGC_FIELD_MAX)
+      throw new RenderArgsError(`aigc.${k}: longer than ${AIGC_FIELD_MAX} characters`);
+    return cleaned;
+  };
+  const out: AigcMetadata = {
+    producer: field('producer', true)!,
+    produceId: field('produceId', true)!,
+  };
+  for (const k of ['propagator', 'propagateId', 'reservedCode1', 'reservedCode2'] as const) {
+    const v = field(k, false);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The `AIGC` value: JSON with the standard's fields in its order. Label "1" = the content is
+ * AI-generated (the standard's 2 and 3, "possibly"/"suspected", are a platform's verdicts).
+ */
+export function aigcJson(a: AigcMetadata): string {
+  const v = validateAigc(a);
+  return JSON.stringify({
+    Label: '1',
+    ContentProducer: v.producer,
+    ProduceID: v.produceId,
+    ReservedCode1: v.reservedCode1 ?? '',
+    ContentPropagator: v.propagator ?? '',
+    PropagateID: v.propagateId ?? '',
+    ReservedCode2: v.reservedCode2 ?? '',
+  });
 }
 
 const META_MAX: Record<string, number> = {
@@ -478,8 +654,12 @@ export function metadataArgs(meta: ClipMetadata): string[] {
     const value = cleanMetadataValue(v, META_MAX[key] ?? 500);
     if (value !== '') out.push('-metadata', `${key}=${value}`);
   };
+  const aigc = meta.aigc ?? null;
   put('title', meta.title);
-  put('comment', meta.comment);
+  put(
+    'comment',
+    aigc === null ? meta.comment : meta.comment ? `${AIGC_COMMENT}\n${meta.comment}` : AIGC_COMMENT,
+  );
   put('copyright', meta.copyright);
   put('description', meta.description);
   const tags = [
@@ -489,7 +669,21 @@ export function metadataArgs(meta: ClipMetadata): string[] {
     .map((t) => cleanMetadataValue(t, 100))
     .filter((t) => t !== '');
   if (tags.length > 0) put('keywords', [...new Set(tags)].join(','));
+  // JSON.stringify already escapes control characters; a value is never cut (it must stay JSON).
+  if (aigc !== null) out.push('-metadata', `${AIGC_KEY}=${aigcJson(aigc)}`);
   return out;
+}
+
+/**
+ * `-movflags` for the final MP4. The mp4 muxer writes only its fixed list of iTunes tags (title,
+ * comment, copyright, keywords, description …) and silently drops any other key, so a file with
+ * the AIGC label is written with `use_metadata_tags`: every tag, AIGC included, as an `mdta` key
+ * (ffprobe and exiftool read them; players that read only the iTunes atoms then miss the title).
+ */
+export function movflags(meta: ClipMetadata): string {
+  return meta.aigc !== undefined && meta.aigc !== null
+    ? '+faststart+use_metadata_tags'
+    : '+faststart';
 }
 
 export interface MuxArgsSpec {
@@ -537,7 +731,7 @@ export function buildMuxArgs(spec: MuxArgsSpec): string[] {
     '-video_track_timescale',
     String(VIDEO_TIMESCALE),
     '-movflags',
-    '+faststart',
+    movflags(spec.metadata),
     '-f',
     'mp4',
     '-y',

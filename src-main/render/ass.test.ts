@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FFMPEG, NO_FFMPEG } from '../testing/media';
 import { missing } from '../testing/skip';
 import {
+  aiLabelText,
   assTime,
   buildAss,
   cleanText,
   decodeAssText,
+  DEFAULT_AI_LABEL,
   ELLIPSIS,
   escapeAssText,
   graphemeWidth,
+  styleGeometry,
   wrapText,
 } from './ass';
 
@@ -162,6 +165,80 @@ describe('buildAss', () => {
     const style = ass.split('\n').find((l) => l.startsWith('Style: Caption'))!;
     expect(style.split(',')).toHaveLength(23);
     expect(ass.split('\n').filter((l) => l === '[Events]')).toHaveLength(1);
+  });
+
+  it('a label: bottom-left, on a semi-opaque box, the top layer, as long as the title', () => {
+    const ass = buildAss({
+      width: 720,
+      height: 1280,
+      cues: [{ start: 0, end: 1, text: 'cap' }],
+      title: null,
+      label: DEFAULT_AI_LABEL,
+      titleUntil: 4.5,
+      style: 'bold',
+    });
+    const style = ass
+      .split('\n')
+      .find((l) => l.startsWith('Style: Label,'))!
+      .split(',');
+    const g = styleGeometry(720, 1280, 'bold');
+    // Fontsize, BackColour, BorderStyle 3 (box), Alignment 1 (bottom-left), MarginL, MarginV.
+    expect(Number(style[2])).toBe(g.labelSize);
+    expect(style[6]).toBe('&H60000000');
+    expect(style[15]).toBe('3');
+    expect(style[18]).toBe('1');
+    expect(Number(style[19])).toBe(g.labelMarginH);
+    expect(Number(style[21])).toBe(g.labelMarginV);
+    const label = ass.split('\n').find((l) => l.includes(',Label,'))!;
+    expect(label.startsWith('Dialogue: 2,0:00:00.00,0:00:04.50,Label,')).toBe(true);
+    expect(decodeAssText(label.split(',').slice(9).join(',')).visible).toBe(DEFAULT_AI_LABEL);
+    // No label, no Label style.
+    expect(
+      buildAss({ width: 720, height: 1280, cues: [], title: null, style: 'clean' }),
+    ).not.toContain('Label');
+  });
+
+  it.each([
+    [720, 1280, 43],
+    [1080, 1920, 65],
+    [1920, 1080, 65],
+    [853, 480, 29],
+  ])('at %s×%s the label font is %s px: its glyphs are ≥ 5%% of the short side', (w, h, size) => {
+    const g = styleGeometry(w, h, 'clean');
+    expect(g.labelSize).toBe(size);
+    // CJK glyphs fill ~88% of the font size.
+    expect(g.labelSize * 0.88).toBeGreaterThanOrEqual(Math.min(w, h) * 0.05);
+  });
+
+  it.each(HOSTILE)('a hostile label (%s) is shown literally', (_name, raw, shown) => {
+    const ass = buildAss({
+      width: 720,
+      height: 1280,
+      cues: [],
+      title: null,
+      label: raw,
+      style: 'clean',
+    });
+    const events = ass.split('\n').filter((l) => l.startsWith('Dialogue:'));
+    expect(events).toHaveLength(1);
+    const decoded = decodeAssText(events[0]!.split(',').slice(9).join(','));
+    expect(decoded.overrideBlocks).toBe(0);
+    // The label wraps at 85% of the width and keeps two lines: compare without the breaks.
+    const flat = (x: string): string => x.replace(/\s+/g, '');
+    const visible = flat(decoded.visible.replace(/…$/, ''));
+    expect(flat(shown).startsWith(visible)).toBe(true);
+  });
+
+  it.each<[string | null | undefined, string]>([
+    [undefined, DEFAULT_AI_LABEL],
+    [null, DEFAULT_AI_LABEL],
+    ['', DEFAULT_AI_LABEL],
+    [' \n\t ', DEFAULT_AI_LABEL],
+    ['\u2060\u200b\u3000', DEFAULT_AI_LABEL],
+    ['AI合成', 'AI合成'],
+    ['{\\b1}', '{\\b1}'],
+  ])('aiLabelText(%j) = %j', (text, want) => {
+    expect(aiLabelText(text)).toBe(want);
   });
 
   it('rejects a bad frame size', () => {

@@ -35,8 +35,12 @@ export interface BuildAssOptions {
   height: number;
   cues: readonly AssCue[];
   title: string | null;
-  /** Shown from 0 to this many seconds; default: to the last cue's end, at least 1 h. */
+  /** The title and the label are shown from 0 to this many seconds; default: to the last cue's
+   * end, at least 1 h. */
   titleUntil?: number;
+  /** An always-on label (e.g. "AI生成 / AI-generated"): bottom-left, on a semi-opaque box, above
+   * the captions' layer; user text, escaped like the rest (see aiLabelText for the default). */
+  label?: string | null;
   style: CaptionStyle;
   /** Default: a CJK-capable sans; libass falls back per glyph through the system's fonts. */
   fontName?: string;
@@ -48,6 +52,15 @@ export const ELLIPSIS = '…';
 /** Graphemes looked at per text at most, before wrapping and truncation. */
 export const MAX_INPUT_GRAPHEMES = 2000;
 export const DEFAULT_FONT = 'Noto Sans CJK SC';
+/** The visible label of AI-generated content (GB 45438-2025's explicit label), in both languages. */
+export const DEFAULT_AI_LABEL = 'AI生成 / AI-generated';
+
+/** The label to show: the given text, or DEFAULT_AI_LABEL when it is missing or shows nothing
+ * (blank or only invisible format characters: the content must carry a label one can see). */
+export function aiLabelText(text: string | null | undefined): string {
+  if (text === null || text === undefined) return DEFAULT_AI_LABEL;
+  return cleanText(text).replace(/[\s\p{Z}\p{Cf}]/gu, '') === '' ? DEFAULT_AI_LABEL : text;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Text normalization, wrapping and escaping.
@@ -323,17 +336,26 @@ export interface StyleGeometry {
   marginH: number;
   captionMarginV: number;
   titleMarginV: number;
+  labelSize: number;
+  labelMarginH: number;
+  labelMarginV: number;
 }
 
 /** Sizes in pixels of the output frame (PlayRes = the frame). */
 export function styleGeometry(width: number, height: number, style: CaptionStyle): StyleGeometry {
   const base = Math.min(width, height * 0.5625);
+  const short = Math.min(width, height);
   return {
     captionSize: Math.round(base * (style === 'bold' ? 0.09 : 0.072)),
     titleSize: Math.round(base * 0.068),
     marginH: Math.round(width * 0.06),
     captionMarginV: Math.round(height * 0.16),
     titleMarginV: Math.round(height * 0.07),
+    // CJK glyphs fill ~88% of the font size: 6% of the short side keeps the glyphs at ≥ 5% of it
+    // (the readability floor for explicit AI labels): 43 px at 720×1280, 65 px at 1920×1080.
+    labelSize: Math.max(12, Math.round(short * 0.06)),
+    labelMarginH: Math.round(short * 0.04),
+    labelMarginV: Math.round(short * 0.05),
   };
 }
 
@@ -404,23 +426,44 @@ export function buildAss(opts: BuildAssOptions): string {
     marginH: g.marginH,
     marginV: g.titleMarginV,
   };
+  const label: StyleLine = {
+    name: 'Label',
+    size: g.labelSize,
+    primary: '&H00FFFFFF',
+    outlineColour: '&H60000000',
+    backColour: '&H60000000',
+    bold: true,
+    borderStyle: 3,
+    outline: Math.max(2, Math.round(g.labelSize / 4)),
+    shadow: 0,
+    alignment: 1,
+    marginH: g.labelMarginH,
+    marginV: g.labelMarginV,
+  };
   const lineEm = (size: number): number => (width - 2 * g.marginH) / size;
   const events: string[] = [];
+  const layer: Record<string, number> = { Caption: 0, Title: 1, Label: 2 };
   const dialogue = (style: string, start: number, end: number, text: string): void => {
     if (text === '' || !(end > start)) return;
     events.push(
-      `Dialogue: ${style === 'Title' ? 1 : 0},${assTime(start)},${assTime(end)},${style},,0,0,0,,${text}`,
+      `Dialogue: ${layer[style] ?? 0},${assTime(start)},${assTime(end)},${style},,0,0,0,,${text}`,
     );
   };
+  const lastCue = opts.cues.reduce((m, c) => Math.max(m, c.end), 0);
+  const until = opts.titleUntil ?? Math.max(3600, lastCue);
   if (opts.title !== null) {
-    const lastCue = opts.cues.reduce((m, c) => Math.max(m, c.end), 0);
-    const until = opts.titleUntil ?? Math.max(3600, lastCue);
     dialogue(
       'Title',
       0,
       until,
       escapeAssText(opts.title, { maxEm: lineEm(title.size) * 0.95, maxLines: 2 }),
     );
+  }
+  if (opts.label !== undefined && opts.label !== null) {
+    // At most ~85% of the width (the default text fits on one line at 9:16), so the label stays a
+    // corner mark and not a banner.
+    const maxEm = (width * 0.85 - 2 * label.outline) / label.size;
+    dialogue('Label', 0, until, escapeAssText(opts.label, { maxEm, maxLines: 2 }));
   }
   for (const cue of opts.cues) {
     if (!Number.isFinite(cue.start) || !Number.isFinite(cue.end)) continue;
@@ -445,6 +488,8 @@ export function buildAss(opts: BuildAssOptions): string {
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
     styleLine(font, cap),
     styleLine(font, title),
+    // (Only when used: a file without a label stays as it was.)
+    ...(opts.label !== undefined && opts.label !== null ? [styleLine(font, label)] : []),
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',

@@ -4,6 +4,8 @@
  * - `benchNeighbour`: a stand-in for OBS (ffmpeg encoding a 720p30 test source with x264 veryfast,
  *   paced in real time with -re, to null) runs alone, then while a burst of renders runs; its speed
  *   is read from its own `-progress` output.
+ * - `benchPunchIn`: what a punch-in zoom costs: the same render with and without one that covers
+ *   the whole window (the worst case: every frame zoomed), interleaved, as speed and CPU ratios.
  * Both return plain objects.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createProgressParser } from '../ffmpeg/progress';
 import { type FfmpegProcess, startProcess } from '../ffmpeg/run';
+import type { PunchIn } from './args';
 import type { CaptionStyle } from './ass';
 import type { ClipSpec, RenderResult, TranscriptCue } from './clip-render';
 import { type OutputPreset, RENDER_THREADS, softwareEncoder, type VideoEncoder } from './encode';
@@ -426,6 +429,118 @@ export async function benchNeighbour(opts: NeighbourBenchOptions): Promise<Neigh
       lowPriority,
       cpus: os.cpus().length,
       ok: burst.speed >= 0.99 && burst.maxLagMs < 500,
+    };
+  } finally {
+    if (opts.workDir === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Punch-in cost.
+
+export interface PunchInBenchOptions {
+  ffmpeg: string;
+  workDir?: string;
+  /** Default 20. */
+  windowS?: number;
+  /** Default 1.3. */
+  zoom?: number;
+  /** Renders of each kind (interleaved; best and median reported); default 2. */
+  repeats?: number;
+  source?: BenchSourceOptions;
+  encoder?: VideoEncoder;
+  threads?: number;
+}
+
+export interface PunchInRun {
+  wallMs: number[];
+  /** × real time, best and median. */
+  speed: number;
+  medianSpeed: number;
+  /** CPU seconds of the ffmpeg children per render, median (Linux; null elsewhere). */
+  cpuS: number | null;
+}
+
+export interface PunchInBench {
+  windowS: number;
+  zoom: number;
+  /** The filter the zoom uses. */
+  filter: 'zoompan';
+  output: OutputPreset;
+  encoder: string;
+  threads: number;
+  without: PunchInRun;
+  with: PunchInRun;
+  /** Best speed with the punch-in / best speed without (1 = free, 0.5 = twice as slow). */
+  speedRatio: number;
+  /** CPU with / CPU without (1 = free); steadier than wall time on a busy machine. */
+  cpuRatio: number | null;
+  cpus: number;
+  cpuModel: string;
+}
+
+export async function benchPunchIn(opts: PunchInBenchOptions): Promise<PunchInBench> {
+  const windowS = opts.windowS ?? 20;
+  const zoom = opts.zoom ?? 1.3;
+  const threads = opts.threads ?? RENDER_THREADS;
+  const encoder = opts.encoder ?? softwareEncoder(threads);
+  const output: OutputPreset = '720x1280';
+  const dir = opts.workDir ?? mkdtempSync(path.join(os.tmpdir(), 'liveslice-bench-punchin-'));
+  try {
+    const dvr = await benchDvr(opts.ffmpeg, dir, windowS + 3, opts.source ?? {});
+    const start = 1;
+    const end = start + windowS;
+    const punchIn: PunchIn = { from: start, to: end, zoom };
+    const runs = { without: [] as number[], with: [] as number[] };
+    const cpu = { without: [] as number[], with: [] as number[] };
+    let n = 0;
+    for (let i = 0; i < Math.max(1, opts.repeats ?? 2); i++) {
+      // Interleaved, so a change in the machine's load hits both kinds alike.
+      for (const kind of ['without', 'with'] as const) {
+        const out = path.join(dir, 'clips', `punch-${n++}.mp4`);
+        const cpu0 = childCpuSeconds();
+        const t0 = Date.now();
+        await renderClip({
+          ...baseSpec(opts.ffmpeg, dvr, out, { encoder, threads, output, style: 'bold' }),
+          ...(kind === 'with' ? { punchIn } : {}),
+          start,
+          end,
+          segments: dvr.rows,
+          cues: benchCues(0, windowS + 2),
+        });
+        runs[kind].push(Date.now() - t0);
+        const cpu1 = childCpuSeconds();
+        if (cpu0 !== null && cpu1 !== null) cpu[kind].push(cpu1 - cpu0);
+        rmSync(out, { force: true });
+      }
+    }
+    const figures = (kind: 'without' | 'with'): PunchInRun => {
+      const speeds = runs[kind].map((ms) => windowS / (ms / 1000));
+      return {
+        wallMs: runs[kind],
+        speed: round2(Math.max(...speeds)),
+        medianSpeed: round2(median(speeds)),
+        cpuS: cpu[kind].length > 0 ? round2(median(cpu[kind])) : null,
+      };
+    };
+    const without = figures('without');
+    const withZoom = figures('with');
+    return {
+      windowS,
+      zoom,
+      filter: 'zoompan',
+      output,
+      encoder: encoder.name,
+      threads,
+      without,
+      with: withZoom,
+      speedRatio: round3(withZoom.speed / without.speed),
+      cpuRatio:
+        without.cpuS === null || withZoom.cpuS === null || without.cpuS <= 0
+          ? null
+          : round3(withZoom.cpuS / without.cpuS),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
     };
   } finally {
     if (opts.workDir === undefined) rmSync(dir, { recursive: true, force: true });

@@ -10,8 +10,11 @@
  * - A piece never crosses a run boundary (a reconnect restarts timestamps): pieces split there.
  * - Audio is encoded once, over the exact window (loudnorm, one pass), as soon as the end is known
  *   and covered — in parallel with the last video piece.
+ * - Styling in the pieces: an optional punch-in zoom on the reframed picture (its curve follows the
+ *   media clock, so pieces agree at their boundaries) and an always-on AI label in the ASS file.
  * - The final step joins intro + pieces + outro (concat demuxer, `-c copy`), adds the audio,
- *   metadata and `+faststart`, writes `<outFile>.part` and renames it into place.
+ *   metadata (with the AIGC label when set) and `+faststart`, writes `<outFile>.part` and renames
+ *   it into place.
  * - Every child runs below normal priority with bounded threads. Cancelling (the signal or
  *   `cancel()`) stops the running ffmpeg and removes every temp file and the `.part`.
  *
@@ -36,12 +39,17 @@ import {
   concatfList,
   ffconcatList,
   type Loudness,
+  type PunchIn,
+  punchInOverlaps,
   type Reframe,
+  RenderArgsError,
+  validateAigc,
+  validatePunchIn,
   validateReframe,
   validateWatermark,
   type WatermarkSpec,
 } from './args';
-import { type AssCue, buildAss, type CaptionStyle } from './ass';
+import { aiLabelText, type AssCue, buildAss, type CaptionStyle } from './ass';
 import {
   FPS,
   lowerPriority,
@@ -94,6 +102,12 @@ export interface ClipSpec {
   captions: { style: CaptionStyle } | null;
   title: string | null;
   watermark: WatermarkSpec | null;
+  /** A punch-in zoom on the centre of the reframed picture (media-clock range); the title,
+   * captions, watermark and label are not zoomed. */
+  punchIn?: PunchIn | null;
+  /** A visible, always-on label for AI-generated content (bottom-left; blank text gets
+   * "AI生成 / AI-generated"). Pair it with `metadata.aigc`, the implicit label. */
+  aiLabel?: { text: string } | null;
   /** MP4 pieces made with the shared encode params (template intro/outro). */
   intro: string | null;
   outro: string | null;
@@ -162,9 +176,11 @@ export class RenderError extends Error {
 export const STALL_MS = 30_000;
 /** Media-clock tolerance between one segment's end and the next one's start. */
 const CONTIGUOUS_S = 0.05;
-const TMP_MARK = '.tmp-';
+/** Temp dirs of a render (and of labelAiGenerated) are `<outFile>.tmp-XXXXXX`. */
+export const TMP_MARK = '.tmp-';
 
-/** Removes what an interrupted render of `outFile` left (its `.part` and temp dirs). */
+/** Removes what an interrupted render (or labelAiGenerated) of `outFile` left (its `.part` and
+ * temp dirs). */
 export function cleanupClipOutputs(outFile: string): void {
   rmSync(`${outFile}.part`, { force: true });
   const dir = path.dirname(outFile);
@@ -261,6 +277,15 @@ export class ClipRender {
     this.height = size.height;
     validateReframe(spec.reframe);
     if (spec.watermark !== null) validateWatermark(spec.watermark);
+    // Checked now, not at the final mux minutes later.
+    try {
+      if (spec.punchIn !== undefined && spec.punchIn !== null) validatePunchIn(spec.punchIn);
+      if (spec.metadata.aigc !== undefined && spec.metadata.aigc !== null)
+        validateAigc(spec.metadata.aigc);
+    } catch (err) {
+      if (err instanceof RenderArgsError) throw new RenderError('bad_spec', err.message);
+      throw err;
+    }
     if (!Number.isFinite(spec.start) || spec.start < 0)
       throw new RenderError('bad_spec', `bad window start ${spec.start}`);
     this.end = spec.end ?? null;
@@ -683,13 +708,16 @@ export class ClipRender {
     );
     let assName: string | null = null;
     const cues = this.spec.captions === null ? [] : this.cuesFor(t0, t1);
-    if (cues.length > 0 || this.spec.title !== null) {
+    const ai = this.spec.aiLabel;
+    const label = ai !== undefined && ai !== null ? aiLabelText(ai.text) : null;
+    if (cues.length > 0 || this.spec.title !== null || label !== null) {
       assName = `c${index}.ass`;
       const ass = buildAss({
         width: this.width,
         height: this.height,
         cues,
         title: this.spec.title,
+        label,
         titleUntil: t1 - t0,
         style: this.spec.captions?.style ?? 'clean',
         ...(this.spec.fontName !== undefined ? { fontName: this.spec.fontName } : {}),
@@ -697,6 +725,7 @@ export class ClipRender {
       await writeFile(path.join(this.tmp, assName), ass);
     }
     const file = `v${index}.mp4`;
+    const punch = this.spec.punchIn ?? null;
     const args = buildPieceArgs({
       segmentList: listName,
       srcStart: t0 + delta,
@@ -706,6 +735,9 @@ export class ClipRender {
       reframe: this.spec.reframe,
       assFile: assName,
       watermark: this.spec.watermark,
+      // Only pieces that hold a zoomed frame carry the zoom filter.
+      punchIn: punch !== null && punchInOverlaps(punch, t0, t1) ? punch : null,
+      mediaStart: t0,
       encoder: this.spec.encoder,
       threads: plan.threads,
       outFile: file,
@@ -1022,7 +1054,8 @@ export class ClipRender {
   }
 }
 
-function lastLine(text: string): string {
+/** The last non-empty line of ffmpeg's stderr (its error), capped. */
+export function lastLine(text: string): string {
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())

@@ -27,6 +27,9 @@ export interface FakeRun {
   bitrate?: string;
   /** B-frames in the source; default 0. */
   bframes?: number;
+  /** The lavfi test picture; default testsrc2. testsrc has large static shapes away from the
+   * centre (colour bars, a horizontal band) that a zoom visibly moves outwards. */
+  pattern?: 'testsrc2' | 'testsrc';
 }
 
 export interface FakeDvr {
@@ -58,7 +61,8 @@ export async function makeFakeDvr(
       '-f',
       'lavfi',
       '-i',
-      `testsrc2=size=${run.size ?? '640x360'}:rate=${rate}` + flashes(run.marks ?? [], rate),
+      `${run.pattern ?? 'testsrc2'}=size=${run.size ?? '640x360'}:rate=${rate}` +
+        flashes(run.marks ?? [], rate),
     ];
     if (audio) {
       args.push(

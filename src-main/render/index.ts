@@ -1,5 +1,8 @@
 /** The clip engine: progressive rendering of highlight windows from the DVR into finished MP4s. */
+export { labelAiGenerated, type LabelAiGeneratedSpec } from './ai-label';
 export {
+  AIGC_KEY,
+  type AigcMetadata,
   type AudioPart,
   buildAudioArgs,
   buildMuxArgs,
@@ -13,18 +16,26 @@ export {
   ffconcatQuote,
   type Loudness,
   metadataArgs,
+  type PunchIn,
+  PUNCH_IN_EASE_S,
+  PUNCH_IN_MAX_ZOOM,
+  punchInZoomAt,
   type Reframe,
   RenderArgsError,
+  validateAigc,
+  validatePunchIn,
   validateReframe,
   validateWatermark,
   type WatermarkSpec,
 } from './args';
 export {
+  aiLabelText,
   type AssCue,
   buildAss,
   CAPTION_STYLE_NOTES,
   CAPTION_STYLES,
   type CaptionStyle,
+  DEFAULT_AI_LABEL,
   decodeAssText,
   escapeAssText,
 } from './ass';
@@ -54,4 +65,11 @@ export {
   x264Args,
 } from './encode';
 export { renderClip, type RenderOnceSpec } from './render-once';
-export { benchNeighbour, type NeighbourBench, benchRender, type RenderBench } from './bench';
+export {
+  benchNeighbour,
+  type NeighbourBench,
+  benchPunchIn,
+  type PunchInBench,
+  benchRender,
+  type RenderBench,
+} from './bench';

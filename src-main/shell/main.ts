@@ -12,6 +12,7 @@ import {
   nativeImage,
   Notification,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
@@ -121,6 +122,9 @@ async function start(): Promise<void> {
     transport: 'electron',
     systemLanguage: languageFromLocale(app.getLocale()),
     listen: true,
+    // Publish credentials encrypted with the OS keychain (the vault falls back to its key file
+    // where safeStorage has no real backend, e.g. Linux without a keyring).
+    safeStorage,
     // clips.reveal: the clip's file selected in the OS file manager.
     reveal: (absPath) => {
       shell.showItemInFolder(absPath);

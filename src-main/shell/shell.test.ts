@@ -8,10 +8,11 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, methodChannel } from '../api/contract';
 import { RENDERER_CSP } from '../security/csp';
-import { openStore } from '../store';
+import { DB_FILE, openStore } from '../store';
 import { freePort } from '../testing/ports';
 
 const OUT = join(__dirname, '..', '..', 'out');
@@ -135,6 +136,13 @@ function fakeElectron() {
       }
     },
     dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) },
+    // A keychain stand-in: the vault must store what it returns, never the plain secret.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(s, 'utf8').reverse(),
+      decryptString: (b: Buffer) => Buffer.from(b).reverse().toString('utf8'),
+    },
   };
   return { electron, state, emitApp };
 }
@@ -230,6 +238,43 @@ describe('the Electron shell', () => {
         {},
       ),
     ).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('stores publish secrets through safeStorage, never as plain text', async () => {
+    const call = fake.state.ipc.get(methodChannel('publish.saveTarget'))!;
+    const frame = { url: ownPage(), parent: null };
+    const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
+    const r = await call(
+      { sender: { id: win().webContents.id }, senderFrame: frame },
+      {
+        target: {
+          id: 'oss',
+          name: 'OSS',
+          enabled: true,
+          kind: 's3',
+          endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+          region: 'oss-cn-hangzhou',
+          bucket: 'my-clips',
+          prefix: 'live/',
+          pathStyle: false,
+          accessKeyId: 'AKIDEXAMPLE',
+          publicBaseUrl: null,
+        },
+        secret,
+      },
+    );
+    expect(r).toMatchObject({ ok: true, value: { targets: [{ hasSecret: true }] } });
+    const db = new Database(join(dataDir, DB_FILE), { readonly: true });
+    try {
+      const row = db.prepare('SELECT backend, blob FROM credentials').get() as {
+        backend: string;
+        blob: Buffer;
+      };
+      expect(row.backend).toBe('safeStorage');
+      expect(row.blob.toString('utf8')).not.toContain(secret);
+    } finally {
+      db.close();
+    }
   });
 
   it('serves session media with Range, and nothing outside the data directory', async () => {

@@ -2,6 +2,8 @@
  * Versioned schema migrations. Append only: a shipped migration is never edited, a change is a
  * new entry. The database's `PRAGMA user_version` records the last one applied.
  */
+import { PUBLISH_SQL } from '../publish/schema';
+
 export interface Migration {
   version: number;
   name: string;
@@ -262,4 +264,6 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // The publish stage's tables live with its code (credentials, targets, publications).
+  { version: 9, name: 'publish: credentials, targets, publications', sql: PUBLISH_SQL },
 ];
