@@ -182,7 +182,8 @@ export function createEngine(opts: EngineOptions): Engine {
     publisher: {
       enabledTargets: () =>
         opts.autoPublishTo ?? publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
-      publish: (clipId, ids) => publish.publish(clipId, ids),
+      publish: (clipId, ids) =>
+        publish.publish(clipId, ids, { explicit: opts.autoPublishTo !== undefined }),
       list: (clipId) => publish.list(clipId),
       cancel: (clipId) => void publish.cancel(clipId),
     },

@@ -24,8 +24,17 @@ import {
 import { LexiconError, parseLexicon } from '../detect/lexicon';
 import { PRESETS } from '../detect/presets';
 import type { ChatMsg, Mark } from '../detect/types';
+import {
+  parsePublishConfig,
+  parseTargetSpec,
+  type PublishConfig,
+  secretEnvName,
+  TargetError,
+  type TargetSpec,
+} from '../publish';
 import type { ProcessCommand } from './args';
 
+export const EXIT_USAGE = 2;
 export const EXIT_INPUT = 3;
 export const EXIT_MODEL = 4;
 
@@ -79,11 +88,13 @@ export async function runProcess(
       asrModel = opts.asr;
   }
   let sideInputs: SideInputs;
+  let publishPlan: PublishPlan;
   try {
     sideInputs = readSideInputs(opts);
+    publishPlan = readPublishPlan(opts);
   } catch (err) {
     say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
-    return EXIT_INPUT;
+    return err instanceof TargetError ? EXIT_USAGE : EXIT_INPUT;
   }
   const logger = createLogger({ dir: join(dataDir, 'logs'), level: opts.logLevel, console: true });
   let engine: Engine | null = null;
@@ -93,9 +104,16 @@ export async function runProcess(
       logger,
       transport: 'websocket',
       clipsDir: () => join(out, 'clips'),
+      ...(publishPlan.specs.length ? { autoPublishTo: publishPlan.ids } : {}),
     });
     const eng = engine;
     await eng.ready;
+    try {
+      applyPublishPlan(eng, publishPlan);
+    } catch (err) {
+      say(`liveslice: --publish: ${err instanceof Error ? err.message : String(err)}`);
+      return EXIT_USAGE;
+    }
     if (asrModel !== null) {
       eng.recognizer.useModel(asrModel);
       await eng.recognizer.init();
@@ -207,9 +225,24 @@ export async function runProcess(
     const failedClips = eng.clips.list(session.id).filter((c) => c.state === 'failed');
     for (const c of failedClips)
       say(`liveslice: clip ${c.id} failed: ${c.error ?? 'unknown error'}`);
+    // Safety checks, then (with --publish) the uploads of every clip that passed.
+    try {
+      await eng.review.settle();
+      if (publishPlan.specs.length) await eng.publish.waitIdle();
+    } catch (err) {
+      say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const heldBack = eng.review.heldBack(session.id);
+    for (const h of heldBack) say(`liveslice: clip ${h.id} held back: ${h.reason}`);
+    const publications = eng.publish
+      .list()
+      .filter((p) => clips.some((c) => c.id === p.clipId) && publishPlan.ids.includes(p.targetId));
+    for (const p of publications.filter((x) => x.state === 'failed'))
+      say(`liveslice: publishing ${p.clipId} to ${p.targetName} failed: ${p.error ?? 'unknown'}`);
     for (const c of clips) {
       const h = eng.store.highlights.get(c.highlightId);
       const timings = eng.clips.timings(c.id);
+      const item = eng.review.item(c.id);
       writeFileSync(
         join(out, 'clips', `${c.id}.json`),
         `${JSON.stringify(
@@ -220,7 +253,13 @@ export async function runProcess(
             end: c.end,
             duration_s: c.durationS,
             file: `${c.id}.mp4`,
-            prompt: null,
+            prompt: item.prompt?.text ?? null,
+            title: item.prompt?.title ?? null,
+            quality: item.quality,
+            safety: { state: item.safety.state, reasons: item.safety.reasons },
+            publications: item.publications
+              .filter((p) => publishPlan.ids.includes(p.targetId))
+              .map((p) => ({ target: p.targetId, state: p.state, url: p.url, error: p.error })),
             engine: 'clip',
             encoder: c.encoder,
             output: c.output,
@@ -241,10 +280,19 @@ export async function runProcess(
       .map((c) => c.latencyMs)
       .filter((x): x is number => x !== null)
       .sort((a, b) => a - b);
-    const pct = (q: number): number | null =>
-      latencies.length
-        ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!
-        : null;
+    const pct = (q: number, xs: number[] = latencies): number | null =>
+      xs.length ? xs[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]! : null;
+    // Moment → published: from the ingest receiving the window's end to the clip's last target done.
+    const published = clips
+      .flatMap((c) => {
+        const done = publications.filter((p) => p.clipId === c.id && p.state === 'done');
+        const job = eng.clips.job(c.id);
+        if (!done.length || done.length < publishPlan.ids.length || c.latencyMs === null) return [];
+        if (!job?.finishedAt) return [];
+        const momentAt = job.finishedAt - c.latencyMs;
+        return [Math.max(...done.map((p) => p.updatedAt)) - momentAt];
+      })
+      .sort((a, b) => a - b);
     const status = eng.ingest.status(session.id);
     const media = eng.ingest.media(session.id);
     const lines = eng.store.transcript
@@ -257,7 +305,23 @@ export async function runProcess(
     const report = {
       clips: clips.length,
       moment_to_clip_ms: { p50: pct(0.5), p95: pct(0.95) },
-      held_back: [],
+      held_back: heldBack,
+      ...(publishPlan.specs.length
+        ? {
+            published: new Set(publications.filter((p) => p.state === 'done').map((p) => p.clipId))
+              .size,
+            moment_to_published_ms: { p50: pct(0.5, published), p95: pct(0.95, published) },
+            publications: publications.map((p) => ({
+              clip: p.clipId,
+              target: p.targetId,
+              kind: p.kind,
+              state: p.state,
+              url: p.url,
+              error: p.error,
+              bytes: p.bytes,
+            })),
+          }
+        : {}),
       input: opts.input,
       session: { id: session.id, dataDir, playlist: media.playlist },
       ingest: {
@@ -296,6 +360,10 @@ export async function runProcess(
                 : `skipped: ${recognizer.reason ?? 'no recognizer'}`,
         detection: `${highlights.length} highlight(s), preset ${eng.detect.currentSettings().preset}`,
         clips: `${clips.length} rendered${failedClips.length ? `, ${failedClips.length} failed` : ''}`,
+        safety: `${heldBack.length} held back`,
+        publish: publishPlan.specs.length
+          ? `${publications.filter((p) => p.state === 'done').length} of ${publications.length} publication(s) done`
+          : 'off (no --publish)',
       },
     };
     writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -317,6 +385,56 @@ export async function runProcess(
   } finally {
     await engine?.close();
     logger.close();
+  }
+}
+
+interface PublishPlan {
+  specs: TargetSpec[];
+  /** Target ids to publish to, in --publish order. */
+  ids: string[];
+  config: PublishConfig | null;
+}
+
+/** --publish specs and the config file's "publish" section, checked before anything starts. */
+function readPublishPlan(opts: ProcessOptions): PublishPlan {
+  const specs = opts.publish.map((s) => parseTargetSpec(s));
+  let config: PublishConfig | null = null;
+  if (opts.config !== null) {
+    const raw = (JSON.parse(readSmallText(opts.config)) as { publish?: unknown }).publish;
+    if (raw !== undefined) {
+      try {
+        config = parsePublishConfig(raw);
+      } catch (err) {
+        throw new InputFileError(opts.config, null, `publish: ${(err as Error).message}`);
+      }
+    }
+  }
+  const ids = [...new Set(specs.map((s) => ('target' in s ? s.target.id : s.ref)))];
+  return { specs, ids, config };
+}
+
+/**
+ * Saves the run's targets (disabled, so the app does not publish to them on its own) and puts
+ * the config file's secrets in this process's environment only (LIVESLICE_SECRET_<ID>): they
+ * are never written to the database or a log.
+ */
+function applyPublishPlan(eng: Engine, plan: PublishPlan): void {
+  for (const t of plan.config?.targets ?? []) eng.publish.saveTarget({ ...t, enabled: false });
+  for (const [id, secret] of Object.entries(plan.config?.secrets ?? {}))
+    process.env[secretEnvName(id)] = secret;
+  const known = new Map(eng.publish.targets().map((t) => [t.id, t]));
+  for (const spec of plan.specs) {
+    if ('target' in spec) {
+      eng.publish.saveTarget({ ...spec.target, enabled: false });
+      continue;
+    }
+    const t = known.get(spec.ref);
+    if (!t)
+      throw new TargetError(
+        `no publish target "${spec.ref}" (save it in the app or list it in --config's "publish")`,
+      );
+    if (spec.kind !== null && t.kind !== spec.kind)
+      throw new TargetError(`target "${spec.ref}" is a ${t.kind} target, not ${spec.kind}`);
   }
 }
 

@@ -325,18 +325,23 @@ export class PublishService {
 
   // ---------- publications ----------
 
-  /** Publishes a clip to targets; already done (or running) ones are returned as they are. */
+  /**
+   * Publishes a clip to targets; already done (or running) ones are returned as they are.
+   * `explicit`: the caller named these targets for this run (the CLI's --publish), so a target
+   * saved disabled — kept out of the app's publish-on-approve — is used too.
+   */
   publish(
     clipId: string,
     targetIds: readonly string[],
-    opts: { force?: boolean } = {},
+    opts: { force?: boolean; explicit?: boolean } = {},
   ): Publication[] {
     if (!this.deps.resolveClip(clipId))
       throw new ApiError('not_found', `Clip ${clipId} has no rendered file to publish yet`);
     const targets = [...new Set(targetIds)].map((id) => {
       const t = this.target(id);
       if (!t) throw new ApiError('not_found', `No publish target with id ${id}`);
-      if (!t.enabled) throw new ApiError('bad_request', `Publish target "${t.name}" is disabled`);
+      if (!t.enabled && !opts.explicit)
+        throw new ApiError('bad_request', `Publish target "${t.name}" is disabled`);
       return t;
     });
     // Webhooks last: they announce the others.
@@ -620,7 +625,8 @@ export class PublishService {
       return { url: null, bytes: null, skipped: true };
     const t = this.target(targetId);
     if (!t) throw new PermanentJobError(`publish target "${targetId}" no longer exists`);
-    if (!t.enabled) throw new PermanentJobError(`publish target "${t.name}" is disabled`);
+    // No enabled check here: 'disabled' keeps a target out of publish-on-approve; a publication
+    // already asked for (by the operator, or the CLI's --publish) goes ahead. cancel() stops it.
     const clip = this.deps.resolveClip(clipId);
     if (!clip) throw new PermanentJobError(`clip ${clipId} no longer has a rendered file`);
     for (const f of [clip.file, clip.cover])

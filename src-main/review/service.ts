@@ -196,7 +196,7 @@ export class ReviewService {
 
   library(): TemplateLibrary {
     const stored = this.deps.store.settings.getInternal(LIBRARY_KEY, anyJson);
-    if (stored === null) return defaultLibrary();
+    if (stored === null || stored === undefined) return defaultLibrary();
     try {
       return importLibrary(stored);
     } catch (err) {
@@ -913,7 +913,14 @@ export class ReviewService {
     signal: AbortSignal,
   ): Promise<{ state: SafetyState }> {
     const { clipId } = job.payload;
-    this.checking.delete(clipId);
+    try {
+      return await this.check(clipId, signal);
+    } finally {
+      this.checking.delete(clipId);
+    }
+  }
+
+  private async check(clipId: string, signal: AbortSignal): Promise<{ state: SafetyState }> {
     const clip = this.deps.clips.get(clipId);
     if (!clip || clip.state !== 'ready') return { state: 'pending' };
     const row = this.ensureRow(clip);
@@ -924,8 +931,9 @@ export class ReviewService {
       this.lexicon(),
     );
     const reasons: string[] = [];
-    const blocks = words.hits.filter((h) => h.severity === 'block');
-    const warns = words.hits.filter((h) => h.severity === 'warn');
+    const hits = outermost(words.hits);
+    const blocks = hits.filter((h) => h.severity === 'block');
+    const warns = hits.filter((h) => h.severity === 'warn');
     if (blocks.length)
       reasons.push(
         `sensitive words: ${[...new Set(blocks.map((h) => `"${h.matched}" (${h.category}, in the ${h.field})`))].join(', ')}`,
@@ -972,7 +980,7 @@ export class ReviewService {
     const report: SafetyReport = {
       state,
       reasons,
-      words: words.hits.slice(0, 200).map(wordHit),
+      words: hits.slice(0, 200).map(wordHit),
       image,
       checkedAt: Date.now(),
       ms: Date.now() - t0,
@@ -1014,12 +1022,41 @@ export class ReviewService {
     this.readySoon.set(clip.sessionId, entry);
   }
 
+  /** Publishing follows an approval; a refusal (a target gone, no file) is logged, not thrown. */
   private publish(clipId: string): void {
     const p = this.deps.publisher;
     if (!p) return;
     const targets = p.enabledTargets();
-    if (targets.length) p.publish(clipId, targets);
+    try {
+      if (targets.length) p.publish(clipId, targets);
+    } catch (err) {
+      this.deps.logger.warn('publishing an approved clip failed', {
+        clip: clipId,
+        error: (err as Error).message,
+      });
+    }
   }
+}
+
+/**
+ * Drops hits lying inside a longer hit of the same text (加微 inside 加微信): one word, one
+ * reason. A shorter hit of worse severity is kept.
+ */
+export function outermost(hits: readonly FieldHit[]): FieldHit[] {
+  const rank = (h: FieldHit) => (h.severity === 'block' ? 2 : 1);
+  return hits.filter(
+    (h) =>
+      !hits.some(
+        (o) =>
+          o !== h &&
+          o.field === h.field &&
+          o.captionIndex === h.captionIndex &&
+          o.start <= h.start &&
+          o.end >= h.end &&
+          o.end - o.start > h.end - h.start &&
+          rank(o) >= rank(h),
+      ),
+  );
 }
 
 function wordHit(h: FieldHit): SafetyWordHit {
