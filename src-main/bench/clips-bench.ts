@@ -17,7 +17,7 @@ import { benchCompose } from '../render/templates/bench';
 import { percentile, round } from './stats';
 
 /** Trigger sentences every 20 s, each followed by ordinary talk. */
-function replayVtt(seconds: number): string {
+export function replayVtt(seconds: number): string {
   const stamp = (s: number) =>
     `${String(Math.floor(s / 60)).padStart(2, '0')}:${(s % 60).toFixed(3).padStart(6, '0')}`;
   const triggers = ['最后三分钟！', '全场五折！', 'Last call, everyone!', '只剩三件了', '买一送一'];

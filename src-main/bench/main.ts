@@ -5,7 +5,9 @@
  *   --size WxH / --bitrate 6M / --fps 30   the pushed stream (default 1920x1080, 6 Mbps, 30 fps)
  *   --only ingest|asr|detect  run one part (asr: VAD, keyword-spotter and recognizer figures;
  *                      detect: the labeled highlight set, precision/recall/delay;
- *                      clips: render speed, moment-to-clip latency, compose, queue, neighbour)
+ *                      clips: render speed, moment-to-clip latency, compose, queue, neighbour;
+ *                      review: moment-to-published (folder + local S3), upload throughput, image
+ *                      check, punch-in cost; review-ui: the review queue with 500 clips in Chromium)
  *   --replay-seconds N the --realtime replay for the moment-to-clip latency (default 90)
  * Targets (issue #3): preview latency p50 ≤ 2.5 s with 1 s segments; ingest CPU ≤ 10 % of one core
  * for 1080p30 6 Mbps with stream copy; main-process RSS flat; reconnect ≤ 2 s.
@@ -25,6 +27,8 @@ import { freePort } from '../testing/ports';
 import { benchAsr } from './asr-bench';
 import { benchClips } from './clips-bench';
 import { benchDetect } from './detect-bench';
+import { benchReview } from './review-bench';
+import { benchReviewUi } from './review-ui-bench';
 import { percentile, round, slope } from './stats';
 
 const TICK = 100; // Linux clock ticks per second for /proc/<pid>/stat
@@ -42,8 +46,28 @@ async function main(): Promise<void> {
     },
   });
   const only = values.only;
-  if (only !== undefined && !['ingest', 'asr', 'detect', 'clips'].includes(only))
-    throw new Error('--only takes ingest, asr, detect or clips');
+  if (
+    only !== undefined &&
+    !['ingest', 'asr', 'detect', 'clips', 'review', 'review-ui'].includes(only)
+  )
+    throw new Error('--only takes ingest, asr, detect, clips, review or review-ui');
+  if (only === 'review-ui') {
+    const ui = await benchReviewUi({ clips: 500 });
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'review-ui', machine: machine(), ui }, null, 2)}\n`,
+    );
+    return;
+  }
+  const review =
+    only === undefined || only === 'review'
+      ? await benchReview({ replaySeconds: Number(values['replay-seconds']) })
+      : null;
+  if (only === 'review') {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'review', machine: machine(), review }, null, 2)}\n`,
+    );
+    return;
+  }
   const clips =
     only === undefined || only === 'clips'
       ? await benchClips({ replaySeconds: Number(values['replay-seconds']) })
@@ -188,6 +212,7 @@ async function main(): Promise<void> {
     ...(asr ? { asr } : {}),
     ...(detect ? { detect } : {}),
     ...(clips ? { clips } : {}),
+    ...(review ? { review } : {}),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
