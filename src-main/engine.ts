@@ -81,6 +81,10 @@ export function createEngine(opts: EngineOptions): Engine {
     }),
   );
   const ffmpeg = () => resolveFfmpeg({ configured: store.settings.getAll()['ffmpeg.path'] });
+  const ffmpegPath = (): string | null => {
+    const f = ffmpeg();
+    return f.found ? f.path : null;
+  };
   const ingest = new IngestManager({
     store,
     bus,
@@ -127,10 +131,7 @@ export function createEngine(opts: EngineOptions): Engine {
     bus,
     logger,
     dataDir,
-    ffmpegPath: () => {
-      const f = ffmpeg();
-      return f.found ? f.path : null;
-    },
+    ffmpegPath,
     liveEdge: (id) => {
       const s = ingest.status(id);
       return s.state === 'ended' || s.state === 'failed' ? null : s.mediaTimeS;
@@ -148,10 +149,7 @@ export function createEngine(opts: EngineOptions): Engine {
     dataDir,
     queue,
     ingest,
-    ffmpegPath: () => {
-      const f = ffmpeg();
-      return f.found ? f.path : null;
-    },
+    ffmpegPath,
     encoder: () => {
       encoder ??= (async () => {
         const f = ffmpeg();
@@ -175,10 +173,7 @@ export function createEngine(opts: EngineOptions): Engine {
     dataDir,
     queue,
     clips,
-    ffmpegPath: () => {
-      const f = ffmpeg();
-      return f.found ? f.path : null;
-    },
+    ffmpegPath,
     publisher: {
       enabledTargets: () =>
         opts.autoPublishTo ?? publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
@@ -191,10 +186,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const model = ImageChecker.locateModel();
       if (!model.ok) return { ok: false, reason: model.reason };
       imageChecker ??= new ImageChecker({
-        ffmpegPath: () => {
-          const f = ffmpeg();
-          return f.found ? f.path : null;
-        },
+        ffmpegPath,
         logger,
       });
       return { ok: true, checker: imageChecker };

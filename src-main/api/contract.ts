@@ -243,7 +243,7 @@ export const SETTING_DEFAULTS: Settings = {
   'review.host': '',
   'review.promptLanguage': 'zh',
   'review.template': null,
-  'review.titleTemplate': '\${quote}',
+  'review.titleTemplate': '${quote}',
   'review.notify': true,
   'safety.image': true,
   'publish.onApprove': true,

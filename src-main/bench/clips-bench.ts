@@ -14,7 +14,7 @@ import { benchQueue } from '../jobs';
 import { createLogger } from '../log/logger';
 import { benchNeighbour, benchRender } from '../render/bench';
 import { benchCompose } from '../render/templates/bench';
-import { percentile, round } from './stats';
+import { percentile, round, runSteps } from './stats';
 
 /** Trigger sentences every 20 s, each followed by ordinary talk. */
 export function replayVtt(seconds: number): string {
@@ -86,30 +86,29 @@ async function benchLatency(ffmpeg: string, seconds: number): Promise<unknown> {
 export async function benchClips(opts: { replaySeconds: number }): Promise<unknown> {
   const ff = resolveFfmpeg({});
   if (!ff.found) return { skipped: ff.message };
-  const out: Record<string, unknown> = {};
-  const step = async (name: string, f: () => Promise<unknown>) => {
-    try {
-      out[name] = await f();
-    } catch (err) {
-      out[name] = { error: err instanceof Error ? err.message : String(err) };
-    }
-  };
-  await step('render', async () => {
-    const r = await benchRender({ ffmpeg: ff.path });
-    return { ...r, target_speed: 5 };
-  });
-  await step('latency', () => benchLatency(ff.path, opts.replaySeconds));
-  await step('template_compose', async () => ({
-    ...(await benchCompose({ ffmpeg: ff.path })),
-    target_ms: 3000,
-  }));
-  await step('queue', async () => ({
-    ...(await benchQueue(500)),
-    note: 'enqueue → done, no-op job',
-  }));
-  await step('neighbour', async () => ({
-    ...(await benchNeighbour({ ffmpeg: ff.path })),
-    target: 'the stand-in stays ≥ 1.0× real time during the burst',
-  }));
-  return out;
+  return runSteps([
+    ['render', async () => ({ ...(await benchRender({ ffmpeg: ff.path })), target_speed: 5 })],
+    ['latency', () => benchLatency(ff.path, opts.replaySeconds)],
+    [
+      'template_compose',
+      async () => ({
+        ...(await benchCompose({ ffmpeg: ff.path })),
+        target_ms: 3000,
+      }),
+    ],
+    [
+      'queue',
+      async () => ({
+        ...(await benchQueue(500)),
+        note: 'enqueue → done, no-op job',
+      }),
+    ],
+    [
+      'neighbour',
+      async () => ({
+        ...(await benchNeighbour({ ffmpeg: ff.path })),
+        target: 'the stand-in stays ≥ 1.0× real time during the burst',
+      }),
+    ],
+  ]);
 }

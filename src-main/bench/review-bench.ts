@@ -17,7 +17,7 @@ import { startTestS3, TEST_ACCESS_KEY, TEST_SECRET } from '../publish/testing/s3
 import { benchPunchIn } from '../render/bench';
 import { benchImageCheck } from '../safety/image/bench';
 import { replayVtt } from './clips-bench';
-import { percentile, round } from './stats';
+import { percentile, round, runSteps } from './stats';
 
 const pcts = (xs: number[]) => ({
   p50: round(percentile(xs, 50)),
@@ -120,23 +120,20 @@ async function benchPublishLatency(ffmpeg: string, seconds: number): Promise<unk
 export async function benchReview(opts: { replaySeconds: number }): Promise<unknown> {
   const ff = resolveFfmpeg({});
   if (!ff.found) return { skipped: ff.message };
-  const out: Record<string, unknown> = {};
-  const step = async (name: string, f: () => Promise<unknown>) => {
-    try {
-      out[name] = await f();
-    } catch (err) {
-      out[name] = { error: err instanceof Error ? err.message : String(err) };
-    }
-  };
-  await step('publish_latency', () => benchPublishLatency(ff.path, opts.replaySeconds));
-  await step('upload', async () => ({
-    ...(await benchUpload({ sizeMiB: 64, partSizeMiB: 8 })),
-    unit: 'MB/s, median of 3, s3rver in the same process',
-  }));
-  await step('image_check_wasm', () => benchImageCheck({ backend: 'wasm', ffmpegPath: ff.path }));
-  await step('image_check_cpu', () =>
-    benchImageCheck({ backend: 'cpu', ffmpegPath: ff.path, frames: 4, clipSeconds: 20 }),
-  );
-  await step('punch_in', () => benchPunchIn({ ffmpeg: ff.path }));
-  return out;
+  return runSteps([
+    ['publish_latency', () => benchPublishLatency(ff.path, opts.replaySeconds)],
+    [
+      'upload',
+      async () => ({
+        ...(await benchUpload({ sizeMiB: 64, partSizeMiB: 8 })),
+        unit: 'MB/s, median of 3, s3rver in the same process',
+      }),
+    ],
+    ['image_check_wasm', () => benchImageCheck({ backend: 'wasm', ffmpegPath: ff.path })],
+    [
+      'image_check_cpu',
+      () => benchImageCheck({ backend: 'cpu', ffmpegPath: ff.path, frames: 4, clipSeconds: 20 }),
+    ],
+    ['punch_in', () => benchPunchIn({ ffmpeg: ff.path })],
+  ]);
 }

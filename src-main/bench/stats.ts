@@ -25,3 +25,18 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
 
 export const round = (x: number | null, digits = 1): number | null =>
   x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Runs named bench steps in order; a step that throws reports its error instead of a figure. */
+export async function runSteps(
+  steps: ReadonlyArray<readonly [string, () => Promise<unknown>]>,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of steps) {
+    try {
+      out[name] = await f();
+    } catch (err) {
+      out[name] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return out;
+}

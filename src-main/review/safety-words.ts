@@ -15,19 +15,14 @@
  * Terms are compared as literal characters — no regex is built from lexicon text.
  */
 import { z } from 'zod';
+import { SAFETY_WORD_CATEGORIES } from '../api/contract';
 import { foldForMatch } from '../asr/normalize';
 
 // ---------------------------------------------------------------------------------------------
 // Lexicon data
 
-export const SAFETY_CATEGORIES = [
-  'political',
-  'adult',
-  'violence',
-  'ad-law',
-  'platform',
-  'custom',
-] as const;
+/** The categories are the API contract's (the lexicon editor offers the same list). */
+export const SAFETY_CATEGORIES = SAFETY_WORD_CATEGORIES;
 export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
 export type SafetySeverity = 'block' | 'warn';
 export type SafetyVerdict = 'ok' | SafetySeverity;
