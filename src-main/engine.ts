@@ -192,6 +192,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return { ok: true, checker: imageChecker };
     },
     autoPublish: opts.autoPublishTo !== undefined,
+    onSegment: (cb) => ingest.onSegment(cb),
   });
   const vault = new CredentialVault({
     db: store.db,

@@ -62,6 +62,7 @@ import {
   templateHistory,
   type TemplateLibrary,
 } from './prompts';
+import { FramePrecheck } from './frame-precheck';
 import { reviewRepo, type ReviewRow } from './repo';
 import { DEFAULT_LEXICONS } from './safety-lexicon-default';
 import {
@@ -93,7 +94,7 @@ export interface ImageCheck {
   ): Promise<{
     model: string;
     backend: string;
-    frames: Array<{ at: number }>;
+    frames: Array<{ at: number; scores: Record<string, number> }>;
     flagged: boolean;
     worst: { label: string; score: number; at: number } | null;
     reason: string | null;
@@ -125,6 +126,8 @@ export interface ReviewServiceDeps {
   autoPublish?: boolean;
   /** Wait before telling the operator clips are ready (batches a burst into one notice). */
   notifyDelayMs?: number;
+  /** DVR segments as they close (the image check scores a window's frames while it is open). */
+  onSegment?: (cb: (s: { sessionId: string; seq: number }) => void) => () => void;
 }
 
 /** What the clip engine takes from a highlight's prompt when it renders. */
@@ -168,6 +171,7 @@ export function qualityScore(score: number, durationS: number, captionedS: numbe
 
 export class ReviewService {
   readonly repo;
+  private readonly precheck: FramePrecheck;
   private readonly off: Array<() => void> = [];
   private compiled: CompiledLexicon | null = null;
   private readonly checking = new Set<string>();
@@ -180,7 +184,20 @@ export class ReviewService {
       { run: (job, ctx) => this.safetyJob(job, ctx.signal) },
       { concurrency: 1 },
     );
+    this.precheck = new FramePrecheck({
+      store: deps.store,
+      dataDir: deps.dataDir,
+      logger: deps.logger,
+      checker: () => {
+        if (!deps.store.settings.getAll()['safety.image']) return null;
+        const c = deps.imageCheck();
+        return c.ok ? c.checker : null;
+      },
+    });
+    if (deps.onSegment)
+      this.off.push(deps.onSegment((s) => this.precheck.segment(s.sessionId, s.seq)));
     this.off.push(
+      deps.bus.on('highlight.upserted', (h) => this.precheck.highlight(h)),
       deps.bus.on('clip.upserted', (c) => this.onClip(c)),
       deps.bus.on('publish.upserted', (p) => this.emit(p.clipId)),
     );
@@ -949,18 +966,22 @@ export class ReviewService {
       if (!c.ok) reasons.push(`image check not run: ${c.reason}`);
       else
         try {
-          const r = await c.checker.check(this.deps.clips.path(clipId), {
-            samples: IMAGE_SAMPLES,
-            ...(clip.durationS !== null ? { durationS: clip.durationS } : {}),
-            signal,
-          });
+          const t1 = Date.now();
+          // The window's DVR frames, mostly scored while it was open; else the clip's own.
+          const r =
+            (await this.precheck.verdict(clip.sessionId, clip.start, clip.end, signal)) ??
+            (await c.checker.check(this.deps.clips.path(clipId), {
+              samples: IMAGE_SAMPLES,
+              ...(clip.durationS !== null ? { durationS: clip.durationS } : {}),
+              signal,
+            }));
           image = {
             model: r.model,
             backend: r.backend,
             flagged: r.flagged,
             worst: r.worst,
             frames: r.frames.length,
-            ms: Math.round(r.ms),
+            ms: Date.now() - t1,
           };
           if (r.flagged) reasons.push(`image check: ${r.reason ?? 'a frame was flagged'}`);
         } catch (err) {

@@ -183,6 +183,12 @@ describe('frameArgs', () => {
     expect(after('-pix_fmt')).toBe('rgb24');
     expect(args.at(-1)).toBe('pipe:1');
   });
+
+  it('seeks on the output for an MPEG-TS segment (the DVR), where input seeking can miss', () => {
+    const args = frameArgs('/data/sessions/s/dvr/r001-000004.ts', 0.5);
+    expect(args.indexOf('-ss')).toBeGreaterThan(args.indexOf('-i'));
+    expect(args[args.indexOf('-ss') + 1]).toBe('0.500');
+  });
 });
 
 describe('frameFailure', () => {

@@ -40,9 +40,14 @@ export function sampleTimes(durationS: number, samples: number): number[] {
  * stdout. Only the file protocol is allowed, so a crafted file cannot make ffmpeg reach out.
  */
 export function frameArgs(file: string, at: number): string[] {
+  // Input seeking into an MPEG-TS segment (the DVR's) can land past its frames: seek on the
+  // output there (it decodes from the segment's start, a second or so); input seeking elsewhere.
+  const seek = /\.ts$/i.test(file)
+    ? ['-i', file, '-ss', at.toFixed(3)]
+    : ['-ss', at.toFixed(3), '-i', file];
   return [
     ...['-hide_banner', '-nostdin', '-v', 'error'],
-    ...['-protocol_whitelist', 'file', '-ss', at.toFixed(3), '-i', file],
+    ...['-protocol_whitelist', 'file', ...seek],
     ...['-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1'],
     ...['-vf', `scale=${FRAME_EDGE}:${FRAME_EDGE}`],
     ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, type PreloadBridge, SETTING_DEFAULTS, type Settings } from '../contract';
+import {
+  ApiError,
+  EVENT_NAMES,
+  METHOD_NAMES,
+  type PreloadBridge,
+  SETTING_DEFAULTS,
+  type Settings,
+} from '../contract';
 import { createIpcClient } from './ipcClient';
 
 const settings: Settings = {
@@ -26,57 +33,13 @@ function fakeBridge(reply: (method: string, input: unknown) => Promise<unknown>)
   };
   const bridge: PreloadBridge = {
     transport: 'electron',
-    methods: {
-      'app.info': method('app.info'),
-      'settings.get': method('settings.get'),
-      'settings.set': method('settings.set'),
-      'sessions.list': method('sessions.list'),
-      'sessions.get': method('sessions.get'),
-      'sessions.create': method('sessions.create'),
-      'sessions.rename': method('sessions.rename'),
-      'ingest.endpoints': method('ingest.endpoints'),
-      'ingest.rotateKey': method('ingest.rotateKey'),
-      'ingest.start': method('ingest.start'),
-      'ingest.stop': method('ingest.stop'),
-      'ingest.status': method('ingest.status'),
-      'sessions.media': method('sessions.media'),
-      'sessions.loudness': method('sessions.loudness'),
-      'transcript.list': method('transcript.list'),
-      'highlights.list': method('highlights.list'),
-      'highlights.mark': method('highlights.mark'),
-      'highlights.review': method('highlights.review'),
-      'highlights.nudge': method('highlights.nudge'),
-      'highlights.thumbnail': method('highlights.thumbnail'),
-      'lexicon.get': method('lexicon.get'),
-      'lexicon.set': method('lexicon.set'),
-      'lexicon.reset': method('lexicon.reset'),
-      'clips.list': method('clips.list'),
-      'clips.render': method('clips.render'),
-      'clips.cancel': method('clips.cancel'),
-      'clips.reveal': method('clips.reveal'),
-      'clips.drag': method('clips.drag'),
-      'detect.presets': method('detect.presets'),
-      'models.list': method('models.list'),
-      'models.import': method('models.import'),
-      'models.pull': method('models.pull'),
-      'asr.status': method('asr.status'),
-      'storage.usage': method('storage.usage'),
-      'storage.prune': method('storage.prune'),
-    },
-    events: {
-      'session.upserted': event('session.upserted'),
-      'settings.changed': event('settings.changed'),
-      'ingest.status': event('ingest.status'),
-      'ingest.loudness': event('ingest.loudness'),
-      'session.marker': event('session.marker'),
-      'transcript.utterance': event('transcript.utterance'),
-      'transcript.partial': event('transcript.partial'),
-      'asr.keyword': event('asr.keyword'),
-      'models.progress': event('models.progress'),
-      'highlight.upserted': event('highlight.upserted'),
-      'lexicon.changed': event('lexicon.changed'),
-      'clip.upserted': event('clip.upserted'),
-    },
+    // Every method and event of the contract, so a new one never breaks this fake.
+    methods: Object.fromEntries(
+      METHOD_NAMES.map((name) => [name, method(name)]),
+    ) as unknown as PreloadBridge['methods'],
+    events: Object.fromEntries(
+      EVENT_NAMES.map((name) => [name, event(name)]),
+    ) as unknown as PreloadBridge['events'],
   };
   const emit = (name: string, payload: unknown) => {
     for (const l of listeners.get(name) ?? []) l(payload);

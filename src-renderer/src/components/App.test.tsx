@@ -10,10 +10,14 @@ import {
   type AppInfo,
   type AsrStatus,
   type Highlight,
+  type HighlightPrompt,
   type IngestEndpoints,
   type IngestStatus,
   type MethodName,
   type ModelInfo,
+  type MonitorRecord,
+  type MonitorSample,
+  type ReviewItem,
   type Session,
   type SessionMedia,
   type Settings,
@@ -181,6 +185,10 @@ function render(opts: {
   keywords?: Array<{ keyword: string; at: number }>;
   highlights?: Highlight[];
   selectedHighlight?: string;
+  review?: { items: ReviewItem[]; cursor?: string; checked?: string[] };
+  prompts?: HighlightPrompt[];
+  samples?: MonitorSample[];
+  records?: MonitorRecord[];
 }) {
   const client: RendererClient = {
     transport: 'websocket',
@@ -234,6 +242,20 @@ function render(opts: {
     s.beginHighlightsLoad(liveSession.id);
     s.endHighlightsLoad(liveSession.id, { highlights: opts.highlights });
     if (opts.selectedHighlight) s.selectHighlight(opts.selectedHighlight);
+  }
+  if (opts.review) {
+    const s = store.getState();
+    s.beginReviewLoad(liveSession.id);
+    s.endReviewLoad(liveSession.id, { items: opts.review.items });
+    if (opts.review.cursor) s.setReviewCursor(opts.review.cursor);
+    if (opts.review.checked) s.setReviewChecked(new Set(opts.review.checked));
+  }
+  for (const p of opts.prompts ?? []) store.getState().setPrompt(p);
+  if (opts.samples) store.getState().addMonitorSamples(opts.samples);
+  if (opts.records) {
+    store
+      .getState()
+      .setMonitorRecords({ list: opts.records, status: 'loaded', error: null, sessionId: null });
   }
   // Server rendering reads zustand's initial state; point it at the seeded state.
   const seeded = { ...store, getInitialState: store.getState };
@@ -555,5 +577,204 @@ describe('highlights', () => {
     const html = render({ connection: 'connected', language: 'en', live: true, highlights: [] });
     expect(html).toContain('data-testid="highlights-empty" data-reason="none-yet"');
     expect(html).toContain(html$(en['highlights.emptyHint']));
+  });
+});
+
+describe('review queue, prompt editor and monitor', () => {
+  const sid = liveSession.id;
+  const reviewHl = (n: number, over: Partial<Highlight> = {}): Highlight => ({
+    id: `${sid}-h${n}`,
+    sessionId: sid,
+    start: n * 10,
+    end: n * 10 + 8,
+    detectedStart: n * 10,
+    detectedEnd: n * 10 + 8,
+    score: 0.8,
+    reasons: [],
+    text: `最后三分钟 <b>line ${n}</b> \${host}`,
+    category: 'price',
+    state: 'final',
+    review: 'new',
+    delayMs: 100,
+    createdAt: n,
+    updatedAt: n,
+    ...over,
+  });
+  const item = (n: number, over: Partial<ReviewItem> = {}): ReviewItem => {
+    const highlight = reviewHl(n);
+    return {
+      clip: {
+        id: highlight.id,
+        highlightId: highlight.id,
+        sessionId: sid,
+        state: 'ready',
+        progress: 1,
+        file: `sessions/${sid}/clips/${highlight.id}.mp4`,
+        start: highlight.start,
+        end: highlight.end,
+        output: '720x1280',
+        reframe: { mode: 'center' },
+        captionStyle: 'bold',
+        durationS: 8,
+        bytes: 1000,
+        encoder: 'libx264',
+        latencyMs: 900,
+        error: null,
+        createdAt: n,
+        updatedAt: n,
+      },
+      highlight,
+      prompt: null,
+      safety: { state: 'ok', reasons: [], words: [], image: null, checkedAt: 1, ms: 1 },
+      decision: 'pending',
+      decidedAt: null,
+      override: null,
+      cover: null,
+      quality: 0.72,
+      publications: [],
+      aiGenerated: false,
+      ...over,
+    };
+  };
+  const flagged: ReviewItem['safety'] = {
+    state: 'flagged',
+    reasons: ['The title contains “微信” (platform rules).'],
+    words: [
+      {
+        field: 'title',
+        term: '微信',
+        category: 'platform',
+        severity: 'block',
+        matched: '微 信',
+        start: 1,
+        end: 4,
+      },
+    ],
+    image: null,
+    checkedAt: 2,
+    ms: 3,
+  };
+  const prompt = (n: number): HighlightPrompt => ({
+    highlightId: `${sid}-h${n}`,
+    templateId: 'default-zh',
+    templateVersion: 2,
+    custom: null,
+    text: `主播 Anna 说:最后三分钟 \${host}`,
+    titleCustom: null,
+    title: '加微 信抢购',
+    values: { host: 'Anna', quote: '最后三分钟 ${host}' },
+    action: '',
+    styling: { punchIn: true },
+    productIndex: null,
+    updatedAt: 5,
+  });
+
+  it('500 clips render only the rows in view, with the current clip in full', () => {
+    const items = Array.from({ length: 500 }, (_, i) => item(i + 1));
+    items[1] = item(2, { safety: flagged, prompt: prompt(2) });
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      live: true,
+      review: { items, cursor: `${sid}-h2`, checked: [`${sid}-h1`] },
+    });
+    const rows = html.match(/data-testid="review-row"/g) ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(20);
+    expect(html).toContain('500 of 500 shown · 500 to review');
+    expect(html).toMatch(
+      /data-testid="review-detail" data-clip-id="[^"]+-h2" data-decision="pending"/,
+    );
+    // Flagged: the override replaces the plain approve, and the hit is marked in the title.
+    expect(html).toContain('data-testid="review-override-open"');
+    expect(html).not.toContain('data-testid="review-approve"');
+    expect(html).toMatch(/data-testid="review-title"><span>加<\/span><mark[^>]*>微 信<\/mark>/);
+    expect(html).toContain(html$('The title contains “微信” (platform rules).'));
+    // The video plays the clip from the media route; text is escaped, never markup.
+    expect(html).toMatch(/data-testid="review-video" src="\/media\/sessions\/[^"]+-h2\.mp4"/);
+    expect(html).toContain('&lt;b&gt;line 2&lt;/b&gt;');
+    expect(html).toContain('data-testid="review-ticked">1 ticked');
+    expect(html).toContain('data-testid="review-bulk-approve"');
+  });
+
+  it('says why the queue is empty, in both languages', () => {
+    expect(render({ connection: 'connected', language: 'en' })).toContain(
+      'data-testid="review-empty" data-reason="no-session"',
+    );
+    const zh = render({
+      connection: 'connected',
+      language: 'zh-CN',
+      live: true,
+      review: { items: [] },
+    });
+    expect(zh).toContain('data-testid="review-empty" data-reason="none-yet"');
+    expect(zh).toContain(zhCN['pane.review.empty']);
+    expect(zh).toContain(zhCN['targets.open']);
+  });
+
+  it('the prompt pane edits the selected highlight, with its filled text as the preview', () => {
+    const h = reviewHl(1);
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      live: true,
+      highlights: [h],
+      selectedHighlight: h.id,
+      prompts: [prompt(1)],
+    });
+    expect(html).toMatch(/data-testid="prompt-form" data-highlight-id="[^"]+-h1"/);
+    expect(html).toContain(
+      'data-testid="prompt-preview" aria-live="polite">主播 Anna 说:最后三分钟 ${host}<',
+    );
+    expect(html).toMatch(/data-testid="prompt-text"[^>]*readOnly=""/);
+    expect(html).toContain(en['templates.open']);
+    expect(render({ connection: 'connected', language: 'en', live: true })).toContain(
+      'data-testid="prompt-empty"',
+    );
+  });
+
+  it('the monitor draws latency, throughput and queue charts from records and pulses', () => {
+    const stages = {
+      detectMs: 400,
+      queueMs: 50,
+      renderMs: 2000,
+      safetyMs: 30,
+      publishMs: null,
+      momentToClipMs: 6000,
+    };
+    const html = render({
+      connection: 'connected',
+      language: 'en',
+      samples: [
+        { at: 100_000, queues: { render: { queued: 2, running: 1 } }, ready: 1, published: 0 },
+        { at: 101_000, queues: { render: { queued: 1, running: 1 } }, ready: 0, published: 1 },
+      ],
+      records: [
+        {
+          clipId: `${sid}-h1`,
+          highlightId: `${sid}-h1`,
+          sessionId: sid,
+          createdAt: 1,
+          engine: 'clip',
+          encoder: 'libx264',
+          prompt: 'prompt text',
+          result: 'sessions/x.mp4',
+          quality: 0.7,
+          decision: 'approved',
+          safety: 'ok',
+          stages,
+          published: ['folder-1'],
+        },
+      ],
+    });
+    for (const id of ['chart-latency', 'chart-throughput', 'chart-queues', 'monitor-records']) {
+      expect(html).toContain(`data-testid="${id}"`);
+    }
+    expect(html).toMatch(/data-stage="renderMs" data-count="1"/);
+    expect(html).toMatch(/data-stage="publishMs" data-count="0"/);
+    expect(html).toContain('render: 1 queued, 1 running');
+    expect(html).toContain('Last 1 min: 1 clip(s) ready, 1 published · 1 record(s)');
+    // The app facts stay above the charts.
+    expect(html).toContain('data-testid="app-info"');
   });
 });

@@ -9,7 +9,7 @@ import {
   type TargetLike,
 } from './shortcuts';
 
-const press = (partial: Partial<KeyInput> & { key: string }): KeyInput => ({
+const press = (partial: Partial<KeyInput> & { key: string }): Mutable<KeyInput> => ({
   code: '',
   altKey: false,
   ctrlKey: false,
@@ -18,6 +18,8 @@ const press = (partial: Partial<KeyInput> & { key: string }): KeyInput => ({
   target: { tagName: 'BODY' },
   ...partial,
 });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const closed = { overlayOpen: false };
 const open = { overlayOpen: true };
@@ -229,6 +231,8 @@ describe('shortcut table', () => {
       'highlight-in-later-fine',
       'highlight-out-earlier-fine',
       'highlight-out-later-fine',
+      'review-undo-ctrl',
+      'review-undo-meta',
     ]);
     expect(SHORTCUTS.find((s) => s.id === 'mark')?.display).toBe('M');
   });
@@ -243,7 +247,7 @@ describe('shortcut table', () => {
     ]);
   });
 
-  it('no two entries of the same phase match the same key press', () => {
+  it('no two entries of the same phase and pane match the same key press', () => {
     for (const s of SHORTCUTS) {
       const ev = press({
         key: s.combo.key ?? '',
@@ -252,8 +256,114 @@ describe('shortcut table', () => {
         ctrlKey: s.combo.ctrl,
         metaKey: s.combo.meta,
         shiftKey: s.combo.shift === true,
+        target: { tagName: 'BUTTON', pane: s.scope ?? null },
       });
+      // Enter and Space are the focused button's own keys: press those on the pane itself.
+      if (s.notOnControls) ev.target = { tagName: 'SECTION', pane: s.scope ?? null };
       expect(matchShortcut(ev, { overlayOpen: s.when === 'overlayOpen' })?.id).toBe(s.id);
     }
+  });
+});
+
+describe('pane-scoped keys (the review queue)', () => {
+  const inReview: TargetLike = { tagName: 'BUTTON', pane: 'review' };
+  const inHighlights: TargetLike = { tagName: 'BUTTON', pane: 'highlights' };
+  const table: Array<[string, KeyInput, string | null]> = [
+    ['J in the review pane', press({ key: 'j', code: 'KeyJ', target: inReview }), 'review-next'],
+    ['K in the review pane', press({ key: 'k', code: 'KeyK', target: inReview }), 'review-prev'],
+    ['A approves there', press({ key: 'a', code: 'KeyA', target: inReview }), 'review-approve'],
+    ['R rejects there', press({ key: 'r', code: 'KeyR', target: inReview }), 'review-reject'],
+    ['E edits the prompt', press({ key: 'e', code: 'KeyE', target: inReview }), 'review-edit'],
+    ['X ticks', press({ key: 'x', code: 'KeyX', target: inReview }), 'review-check'],
+    ['U undoes', press({ key: 'u', code: 'KeyU', target: inReview }), 'review-undo'],
+    [
+      'Ctrl+Z undoes',
+      press({ key: 'z', code: 'KeyZ', ctrlKey: true, target: inReview }),
+      'review-undo-ctrl',
+    ],
+    [
+      'Cmd+Z undoes',
+      press({ key: 'z', code: 'KeyZ', metaKey: true, target: inReview }),
+      'review-undo-meta',
+    ],
+    ['Ctrl+Z elsewhere is nothing', press({ key: 'z', code: 'KeyZ', ctrlKey: true }), null],
+    ['E elsewhere is nothing', press({ key: 'e', code: 'KeyE', target: inHighlights }), null],
+    [
+      'J in the highlights pane is the highlight key',
+      press({ key: 'j', code: 'KeyJ', target: inHighlights }),
+      'highlight-next',
+    ],
+    ['A with no pane focused accepts a highlight', press({ key: 'a' }), 'highlight-accept'],
+    [
+      'D (dismiss a highlight) does nothing in the review pane',
+      press({ key: 'd', code: 'KeyD', target: inReview }),
+      null,
+    ],
+    [
+      '[ (nudge a highlight) does nothing in the review pane',
+      press({ key: '[', code: 'BracketLeft', target: inReview }),
+      null,
+    ],
+    [
+      'M still marks from the review pane',
+      press({ key: 'm', code: 'KeyM', target: inReview }),
+      'mark',
+    ],
+    [
+      'L still goes live from there',
+      press({ key: 'l', code: 'KeyL', target: inReview }),
+      'back-to-live',
+    ],
+    [
+      'Alt+5 from there',
+      press({ key: '5', code: 'Digit5', altKey: true, target: inReview }),
+      'focus-review',
+    ],
+    [
+      'A on a tick box in the review list approves',
+      press({
+        key: 'a',
+        code: 'KeyA',
+        target: { tagName: 'INPUT', type: 'checkbox', pane: 'review' },
+      }),
+      'review-approve',
+    ],
+    [
+      'A while typing a reason in the review pane is text',
+      press({ key: 'a', code: 'KeyA', target: { tagName: 'TEXTAREA', pane: 'review' } }),
+      null,
+    ],
+    [
+      'J in a text field of the review pane is text',
+      press({ key: 'j', code: 'KeyJ', target: { tagName: 'INPUT', type: 'text', pane: 'review' } }),
+      null,
+    ],
+    [
+      'Ctrl+Z in a text field is the field’s own undo',
+      press({
+        key: 'z',
+        code: 'KeyZ',
+        ctrlKey: true,
+        target: { tagName: 'INPUT', pane: 'review' },
+      }),
+      null,
+    ],
+    ['A with the help open', press({ key: 'a', code: 'KeyA', target: inReview }), null],
+  ];
+  it.each(table)('%s', (name, ev, expected) => {
+    const ctx = name.includes('help open') ? open : closed;
+    expect(matchShortcut(ev, ctx)?.id ?? null).toBe(expected);
+  });
+
+  it('Space on a tick box operates the box, not the player', () => {
+    const box = { tagName: 'INPUT', type: 'checkbox' };
+    expect(isTypingTarget(box)).toBe(false);
+    expect(isControlTarget(box)).toBe(true);
+    expect(matchShortcut(press({ key: ' ', code: 'Space', target: box }), closed)).toBeNull();
+  });
+
+  it('the help lists the review keys once each (Ctrl/Cmd+Z under U)', () => {
+    const listed = SHORTCUTS.filter((s) => s.scope === 'review' && s.inHelp !== false);
+    expect(listed.map((s) => s.display)).toEqual(['J', 'K', 'A', 'R', 'E', 'X', 'U / Ctrl+Z']);
   });
 });

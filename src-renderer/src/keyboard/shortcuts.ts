@@ -22,7 +22,13 @@ export type ShortcutAction =
   | { type: 'highlightNudge'; edge: NudgeEdge; delta: number }
   /** The selected highlight's clip: re-render it with other options / play its newest render. */
   | { type: 'clipRerender' }
-  | { type: 'clipPreview' };
+  | { type: 'clipPreview' }
+  /** The review queue (keys scoped to its pane). */
+  | { type: 'reviewStep'; dir: 1 | -1 }
+  | { type: 'reviewDecide'; decision: 'approved' | 'rejected' }
+  | { type: 'reviewEditPrompt' }
+  | { type: 'reviewUndo' }
+  | { type: 'reviewToggleCheck' };
 
 export interface KeyCombo {
   /** Matches KeyboardEvent.key (case-insensitive for letters). */
@@ -52,6 +58,10 @@ export interface Shortcut {
   readonly notOnControls?: boolean;
   /** false: a variant the overlay does not list (its listed sibling's description names it). */
   readonly inHelp?: boolean;
+  /** Only while the focus is inside this pane (it then wins over an unscoped entry). */
+  readonly scope?: PaneId;
+  /** Not while the focus is inside one of these panes (their own keys use the same letters). */
+  readonly notIn?: readonly PaneId[];
 }
 
 const plain = { alt: false, ctrl: false, meta: false } as const;
@@ -59,6 +69,9 @@ const plain = { alt: false, ctrl: false, meta: false } as const;
 /** Nudge steps, seconds: [ and ] move by NUDGE_S, with Alt by FINE_NUDGE_S. */
 export const NUDGE_S = 0.5;
 export const FINE_NUDGE_S = 0.1;
+
+/** The highlight keys' letters mean other things in the review queue. */
+const NOT_IN_REVIEW: readonly PaneId[] = ['review'];
 
 function letter(
   id: string,
@@ -101,10 +114,9 @@ function nudge(edge: NudgeEdge, sign: 1 | -1, fine: boolean): Shortcut {
 
 /**
  * The highlights pane's keys: select, review, seek and nudge the selected highlight; re-render or
- * play its clip.
+ * play its clip. They work from anywhere but the review queue, whose keys share the letters.
  */
-const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
-  letter('mark', 'm', { type: 'mark' }, 'shortcut.mark'),
+const HIGHLIGHT_KEYS: readonly Shortcut[] = [
   letter('highlight-next', 'j', { type: 'highlightStep', dir: 1 }, 'shortcut.highlightNext'),
   letter('highlight-prev', 'k', { type: 'highlightStep', dir: -1 }, 'shortcut.highlightPrev'),
   letter(
@@ -157,6 +169,65 @@ const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
   nudge('out', 1, true),
 ];
 
+const HIGHLIGHT_SHORTCUTS: readonly Shortcut[] = [
+  letter('mark', 'm', { type: 'mark' }, 'shortcut.mark'),
+  ...HIGHLIGHT_KEYS.map((sc): Shortcut => ({ ...sc, notIn: NOT_IN_REVIEW })),
+];
+
+/** The review queue's keys: only while the focus is in its pane (Alt+5, or a click on a row). */
+const REVIEW_SHORTCUTS: readonly Shortcut[] = [
+  letter('review-next', 'j', { type: 'reviewStep', dir: 1 }, 'shortcut.reviewNext', {
+    scope: 'review',
+  }),
+  letter('review-prev', 'k', { type: 'reviewStep', dir: -1 }, 'shortcut.reviewPrev', {
+    scope: 'review',
+  }),
+  letter(
+    'review-approve',
+    'a',
+    { type: 'reviewDecide', decision: 'approved' },
+    'shortcut.reviewApprove',
+    { scope: 'review' },
+  ),
+  letter(
+    'review-reject',
+    'r',
+    { type: 'reviewDecide', decision: 'rejected' },
+    'shortcut.reviewReject',
+    { scope: 'review' },
+  ),
+  letter('review-edit', 'e', { type: 'reviewEditPrompt' }, 'shortcut.reviewEdit', {
+    scope: 'review',
+  }),
+  letter('review-check', 'x', { type: 'reviewToggleCheck' }, 'shortcut.reviewCheck', {
+    scope: 'review',
+  }),
+  letter('review-undo', 'u', { type: 'reviewUndo' }, 'shortcut.reviewUndo', {
+    scope: 'review',
+    display: 'U / Ctrl+Z',
+  }),
+  {
+    id: 'review-undo-ctrl',
+    combo: { key: 'z', code: 'KeyZ', ...plain, ctrl: true, shift: false },
+    display: 'Ctrl+Z',
+    action: { type: 'reviewUndo' },
+    description: 'shortcut.reviewUndo',
+    when: 'overlayClosed',
+    scope: 'review',
+    inHelp: false,
+  },
+  {
+    id: 'review-undo-meta',
+    combo: { key: 'z', code: 'KeyZ', ...plain, meta: true, shift: false },
+    display: '⌘Z',
+    action: { type: 'reviewUndo' },
+    description: 'shortcut.reviewUndo',
+    when: 'overlayClosed',
+    scope: 'review',
+    inHelp: false,
+  },
+];
+
 export const SHORTCUTS: readonly Shortcut[] = [
   {
     id: 'help',
@@ -200,6 +271,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     notOnControls: true,
   },
   ...HIGHLIGHT_SHORTCUTS,
+  ...REVIEW_SHORTCUTS,
   {
     id: 'close-help',
     combo: { key: 'Escape', ...plain, shift: 'any' },
@@ -225,14 +297,27 @@ export interface TargetLike {
   readonly isContentEditable?: boolean;
   /** The ARIA role attribute, if any (getAttribute('role')). */
   readonly role?: string | null;
+  /** The pane the target is in (its section's data-pane), if any. */
+  readonly pane?: string | null;
+  /** An <input>'s type (a tick box is a control, not a text field). */
+  readonly type?: string | null;
 }
 
 const TYPING_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+/** Inputs that take no text: letters typed there are commands (Space still operates them). */
+const CONTROL_INPUTS = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range']);
+
+const isControlInput = (target: TargetLike): boolean =>
+  typeof target.tagName === 'string' &&
+  target.tagName.toUpperCase() === 'INPUT' &&
+  typeof target.type === 'string' &&
+  CONTROL_INPUTS.has(target.type.toLowerCase());
 
 /** True when keys typed at this target are text (or a menu choice), not commands. */
 export function isTypingTarget(target: TargetLike | null): boolean {
   if (!target) return false;
   if (target.isContentEditable === true) return true;
+  if (isControlInput(target)) return false;
   return typeof target.tagName === 'string' && TYPING_TAGS.has(target.tagName.toUpperCase());
 }
 
@@ -252,6 +337,7 @@ const CONTROL_ROLES = new Set([
 /** True when the target is a control that Space/Enter operate by themselves. */
 export function isControlTarget(target: TargetLike | null): boolean {
   if (!target) return false;
+  if (isControlInput(target)) return true;
   if (typeof target.role === 'string' && CONTROL_ROLES.has(target.role.toLowerCase())) return true;
   return typeof target.tagName === 'string' && CONTROL_TAGS.has(target.tagName.toUpperCase());
 }
@@ -266,7 +352,10 @@ export function comboMatches(combo: KeyCombo, ev: KeyInput): boolean {
   return keyOk || codeOk;
 }
 
-/** The shortcut a key press triggers, or null (also null while typing in a field). */
+/**
+ * The shortcut a key press triggers, or null (also null while typing in a field). An entry scoped
+ * to the pane that has the focus wins over an unscoped one for the same keys.
+ */
 export function matchShortcut(
   ev: KeyInput,
   context: { overlayOpen: boolean },
@@ -275,10 +364,14 @@ export function matchShortcut(
   if (isTypingTarget(ev.target)) return null;
   const phase = context.overlayOpen ? 'overlayOpen' : 'overlayClosed';
   const onControl = isControlTarget(ev.target);
-  return (
-    table.find(
-      (s) =>
-        s.when === phase && !(s.notOnControls === true && onControl) && comboMatches(s.combo, ev),
-    ) ?? null
+  const pane = ev.target?.pane ?? null;
+  const candidates = table.filter(
+    (s) =>
+      s.when === phase &&
+      !(s.notOnControls === true && onControl) &&
+      (s.scope === undefined || s.scope === pane) &&
+      !(pane !== null && s.notIn?.some((p) => p === pane)) &&
+      comboMatches(s.combo, ev),
   );
+  return candidates.find((s) => s.scope !== undefined) ?? candidates[0] ?? null;
 }

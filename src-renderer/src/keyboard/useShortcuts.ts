@@ -3,6 +3,16 @@ import { onSelected, selectedHighlight, stepHighlight } from '../highlights/comm
 import { selectedReadyClip, toggleClipPreview } from '../clips/commands';
 import { nextLanguageSetting } from '../i18n/language';
 import { paneDomId } from '../panes/paneIds';
+import {
+  currentItem,
+  decideReview,
+  editCurrentPrompt,
+  shownReview,
+  stepReview,
+  toggleCurrentCheck,
+  undoReview,
+} from '../review/commands';
+import { actionTargets } from '../state/review';
 import { useEngine } from '../state/context';
 import type { AppState } from '../state/store';
 import { matchShortcut, type ShortcutAction } from './shortcuts';
@@ -27,6 +37,18 @@ function applicable(action: ShortcutAction, s: AppState): boolean {
       return selectedHighlight(s) !== null && s.rerenderHighlightId === null;
     case 'clipPreview':
       return selectedReadyClip(s) !== null;
+    case 'reviewStep':
+      return shownReview(s).length > 0;
+    case 'reviewDecide':
+      return (
+        s.reviewDialog === null &&
+        actionTargets(shownReview(s), s.reviewChecked, s.reviewCursor).length > 0
+      );
+    case 'reviewEditPrompt':
+    case 'reviewToggleCheck':
+      return s.reviewDialog === null && currentItem(s) !== null;
+    case 'reviewUndo':
+      return s.selectedSessionId !== null && s.reviewDialog === null;
     default:
       return true;
   }
@@ -83,6 +105,21 @@ export function useShortcuts(): void {
         case 'clipPreview':
           toggleClipPreview(store);
           return;
+        case 'reviewStep':
+          stepReview(store, action.dir);
+          return;
+        case 'reviewDecide':
+          void decideReview(store, actions, action.decision);
+          return;
+        case 'reviewEditPrompt':
+          editCurrentPrompt(store);
+          return;
+        case 'reviewToggleCheck':
+          toggleCurrentCheck(store);
+          return;
+        case 'reviewUndo':
+          void undoReview(store, actions);
+          return;
       }
     };
     const onKeyDown = (ev: KeyboardEvent): void => {
@@ -101,6 +138,8 @@ export function useShortcuts(): void {
                 tagName: target.tagName,
                 isContentEditable: target.isContentEditable,
                 role: target.getAttribute('role'),
+                pane: target.closest('[data-pane]')?.getAttribute('data-pane') ?? null,
+                type: target instanceof HTMLInputElement ? target.type : null,
               }
             : null,
         },

@@ -4,6 +4,7 @@ import type { Translate } from '../i18n/language';
 import { useAppState, useT } from '../state/context';
 import { SpeechModels } from '../components/SpeechModels';
 import { StorageLine } from '../components/StorageLine';
+import { MonitorBoard } from '../monitor/MonitorBoard';
 import { Pane } from './Pane';
 
 function Row(props: { label: string; testId: string; children: ReactNode }) {
@@ -65,7 +66,7 @@ export function MonitorPane() {
       )}
       <StorageLine />
       <SpeechModels />
-      <p className="not-built__future">{t('monitor.future')}</p>
+      <MonitorBoard />
     </Pane>
   );
 }

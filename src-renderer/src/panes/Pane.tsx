@@ -11,6 +11,7 @@ export function Pane(props: { pane: PaneId; children: ReactNode }) {
       id={paneDomId(props.pane)}
       className={`pane pane--${props.pane}`}
       data-testid={paneDomId(props.pane)}
+      data-pane={props.pane}
       aria-labelledby={headingId}
       tabIndex={-1}
     >

@@ -1,10 +1,11 @@
 import { LivePane } from './LivePane';
 import { MonitorPane } from './MonitorPane';
 import { HighlightsPane } from './HighlightsPane';
-import { PromptPane, ReviewPane } from './PlannedPanes';
+import { PromptPane } from './PromptPane';
+import { ReviewPane } from './ReviewPane';
 import { TranscriptPane } from './TranscriptPane';
 
-/** The six panes in a 3×2 grid. */
+/** The six panes in a grid (placed by styles.css: the review queue gets the wide bottom row). */
 export function Workspace() {
   return (
     <div className="workspace">

@@ -28,6 +28,7 @@ import type { RendererClient } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import { formatDuration } from '../live/format';
 import { nudgedWindow, type NudgeEdge } from './highlights';
+import { connectReview, type Notifier, type ReviewActions } from './reviewEngine';
 import type { AppStore, LexiconState } from './store';
 
 /** An action's outcome for inline display: the value, or the engine's reason. */
@@ -141,6 +142,8 @@ export interface EngineActions {
   revealClip(id: string): Promise<Outcome<{ path: string; shown: boolean }>>;
   /** Starts dragging the clip's file out of the window (desktop only; 'unavailable' otherwise). */
   dragClip(id: string): Promise<Outcome<MethodOutput<'clips.drag'>>>;
+  /** The review queue, prompts, safety, publishing and monitoring (reviewEngine.ts). */
+  review: ReviewActions;
   /** Stops listening to the client. */
   detach(): void;
 }
@@ -156,8 +159,13 @@ export const SESSIONS_LIMIT = 200;
 /** Utterances per transcript.list page. */
 export const TRANSCRIPT_PAGE = 5000;
 
-export function connectEngine(client: RendererClient, store: AppStore): EngineActions {
+export function connectEngine(
+  client: RendererClient,
+  store: AppStore,
+  notifier?: Notifier,
+): EngineActions {
   const state = () => store.getState();
+  const review = connectReview(client, store, notifier);
 
   const reportFailure = (action: MessageKey, err: unknown): void => {
     const e = toApiError(err);
@@ -638,8 +646,11 @@ export function connectEngine(client: RendererClient, store: AppStore): EngineAc
       return outcome(() => client.call('clips.drag', { id }));
     },
 
+    review,
+
     detach() {
       for (const u of unsubscribers) u();
+      review.detach();
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
- * storage, transcripts, speech & models, highlights & lexicon, clips) are fed by engine results and
- * events (see engine.ts); the rest is view state (notices, help overlay, the mounted player, the
- * highlight filter and selection, the clip preview and re-render dialog).
+ * storage, transcripts, speech & models, highlights & lexicon, clips, the review queue, prompts,
+ * publish targets, monitor pulses) are fed by engine results and events (see engine.ts and
+ * reviewEngine.ts); the rest is view state (notices, help overlay, the mounted player, the
+ * highlight and review filters and selections, the clip preview and re-render dialog).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type {
@@ -11,11 +12,18 @@ import type {
   Clip,
   ErrorCode,
   Highlight,
+  HighlightPrompt,
   IngestEndpoints,
   IngestStatus,
   Lexicon,
   LoudnessFrame,
   ModelInfo,
+  MonitorRecord,
+  MonitorSample,
+  PromptTemplate,
+  Publication,
+  PublishTargetView,
+  ReviewItem,
   Session,
   SessionMarker,
   SessionMedia,
@@ -41,6 +49,21 @@ import {
   type HighlightsBySession,
 } from './highlights';
 import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
+import { mergeSamples } from './monitor';
+import {
+  applyClip as applyReviewClip,
+  applyHighlight as applyReviewHighlight,
+  applyPublication as applyReviewPublication,
+  beginLoad as beginReviewLoad,
+  DEFAULT_REVIEW_FILTER,
+  endLoad as endReviewLoad,
+  findItem,
+  patchItem,
+  sessionOfClip,
+  upsertItems,
+  type ReviewBySession,
+  type ReviewFilter,
+} from './review';
 import { addKeyword, type KeywordHit, type Keywords } from './keywords';
 import { applyProgress, beginPull, endPull, type ModelProgress, type Pulls } from './models';
 import {
@@ -225,6 +248,67 @@ export interface ClipsSlice {
   setRerenderHighlight(id: string | null): void;
 }
 
+/** A dialog the review pane opens for one item (E, an approve that needs an override, captions). */
+export interface ReviewDialog {
+  kind: 'prompt' | 'override' | 'captions';
+  clipId: string;
+}
+
+/** Prompts remembered per highlight (the oldest asked go first). */
+export const MAX_PROMPTS = 1000;
+
+export interface ReviewSlice {
+  /** Per session (a few kept): the review queue. See review.ts (per-item updates are O(1)). */
+  review: ReviewBySession;
+  reviewFilter: ReviewFilter;
+  /** The item J/K moved to (clip id). */
+  reviewCursor: string | null;
+  /** Items ticked for a bulk approve / reject (clip ids). */
+  reviewChecked: ReadonlySet<string>;
+  reviewDialog: ReviewDialog | null;
+  /** Highlight prompts as last read or saved, by highlight id. */
+  prompts: Readonly<Record<string, HighlightPrompt>>;
+  /** The template library (current versions); null until loaded. */
+  promptTemplates: readonly PromptTemplate[] | null;
+  /** Publish targets (secrets never reach the UI); null until loaded. */
+  publishTargets: readonly PublishTargetView[] | null;
+  beginReviewLoad(sessionId: string): void;
+  endReviewLoad(
+    sessionId: string,
+    result: { items: readonly ReviewItem[] } | { message: string; code: ErrorCode },
+  ): void;
+  upsertReviewItems(items: readonly ReviewItem[]): void;
+  /** Changes one held item in place of the engine's answer (e.g. a decision on its way). */
+  patchReviewItem(sessionId: string, clipId: string, change: (i: ReviewItem) => ReviewItem): void;
+  applyReviewClip(clip: Clip): void;
+  /** A trim or review of a held item's highlight. */
+  applyReviewHighlight(h: Highlight): void;
+  applyPublication(p: Publication): void;
+  setReviewFilter(change: Partial<ReviewFilter>): void;
+  setReviewCursor(clipId: string | null): void;
+  setReviewChecked(checked: ReadonlySet<string>): void;
+  setReviewDialog(dialog: ReviewDialog | null): void;
+  setPrompt(prompt: HighlightPrompt): void;
+  setPromptTemplates(templates: readonly PromptTemplate[]): void;
+  setPublishTargets(targets: readonly PublishTargetView[]): void;
+}
+
+export interface MonitorRecords {
+  list: readonly MonitorRecord[];
+  status: 'idle' | 'loading' | 'loaded' | 'error';
+  error: LoadError | null;
+  /** The session they are for (null: every session). */
+  sessionId: string | null;
+}
+
+export interface MonitorSlice {
+  /** The engine's pulses of the last ten minutes, by time. */
+  monitorSamples: readonly MonitorSample[];
+  monitorRecords: MonitorRecords;
+  addMonitorSamples(samples: readonly MonitorSample[]): void;
+  setMonitorRecords(records: MonitorRecords): void;
+}
+
 /** A request to move the live player to a media time (the player consumes it). */
 export interface SeekRequest {
   sessionId: string;
@@ -259,6 +343,8 @@ export type AppState = ConnectionSlice &
   SpeechSlice &
   HighlightsSlice &
   ClipsSlice &
+  ReviewSlice &
+  MonitorSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -458,6 +544,124 @@ const clipsSlice: Slice<ClipsSlice> = (set) => {
   };
 };
 
+/**
+ * Clip ids a batch of items may replace (old → new): an item for a clip not held, whose highlight
+ * has an item for another clip (a re-render). Read before the upsert, which updates in place.
+ */
+function replacements(map: ReviewBySession, items: readonly ReviewItem[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items) {
+    const entry = map[item.clip.sessionId];
+    if (!entry || entry.items.has(item.clip.id)) continue;
+    const old = entry.byHighlight.get(item.highlight.id);
+    if (old !== undefined) out.set(old, item.clip.id);
+  }
+  return out;
+}
+
+/**
+ * The cursor, the ticks and an open dialog point at clip ids; when a re-render replaced a
+ * highlight's item with its new clip, they follow it. The usual event (an item already held)
+ * replaces nothing and costs nothing here.
+ */
+function followRenders(
+  s: AppState,
+  next: ReviewBySession,
+  candidates: ReadonlyMap<string, string>,
+): Partial<Pick<ReviewSlice, 'reviewCursor' | 'reviewChecked' | 'reviewDialog'>> {
+  if (candidates.size === 0) return {};
+  const moved = (id: string): string | undefined => {
+    const to = candidates.get(id);
+    return to !== undefined && findItem(next, id) === null && findItem(next, to) ? to : undefined;
+  };
+  const out: Partial<Pick<ReviewSlice, 'reviewCursor' | 'reviewChecked' | 'reviewDialog'>> = {};
+  const cursor = s.reviewCursor !== null ? moved(s.reviewCursor) : undefined;
+  if (cursor !== undefined) out.reviewCursor = cursor;
+  const dialogClip = s.reviewDialog ? moved(s.reviewDialog.clipId) : undefined;
+  if (s.reviewDialog && dialogClip !== undefined) {
+    out.reviewDialog = { ...s.reviewDialog, clipId: dialogClip };
+  }
+  if ([...candidates.keys()].some((id) => s.reviewChecked.has(id))) {
+    out.reviewChecked = new Set([...s.reviewChecked].map((id) => moved(id) ?? id));
+  }
+  return out;
+}
+
+const reviewSlice: Slice<ReviewSlice> = (set) => {
+  const update = (f: (r: ReviewBySession) => ReviewBySession) =>
+    set((s) => {
+      const next = f(s.review);
+      return next === s.review ? {} : { review: next };
+    });
+  return {
+    review: {},
+    reviewFilter: DEFAULT_REVIEW_FILTER,
+    reviewCursor: null,
+    reviewChecked: new Set(),
+    reviewDialog: null,
+    prompts: {},
+    promptTemplates: null,
+    publishTargets: null,
+    beginReviewLoad: (sessionId) => update((r) => beginReviewLoad(r, sessionId)),
+    endReviewLoad: (sessionId, result) => update((r) => endReviewLoad(r, sessionId, result)),
+    upsertReviewItems: (items) =>
+      set((s) => {
+        const candidates = replacements(s.review, items);
+        const review = upsertItems(s.review, items);
+        const pointers = followRenders(s, review, candidates);
+        // The engine's prompt rides along with the item: keep the prompt pane in step.
+        let prompts = s.prompts;
+        for (const item of items) {
+          const p = item.prompt;
+          const known = p ? prompts[p.highlightId] : undefined;
+          if (p && (!known || known.updatedAt <= p.updatedAt) && known !== p) {
+            if (prompts === s.prompts) prompts = { ...s.prompts };
+            (prompts as Record<string, HighlightPrompt>)[p.highlightId] = p;
+          }
+        }
+        return {
+          ...(review !== s.review ? { review } : {}),
+          ...(prompts !== s.prompts ? { prompts } : {}),
+          ...pointers,
+        };
+      }),
+    patchReviewItem: (sessionId, clipId, change) =>
+      update((r) => patchItem(r, sessionId, clipId, change)),
+    applyReviewClip: (clip) => update((r) => applyReviewClip(r, clip)),
+    applyReviewHighlight: (h) => update((r) => applyReviewHighlight(r, h)),
+    applyPublication: (p) =>
+      update((r) => applyReviewPublication(r, sessionOfClip(r, p.clipId), p)),
+    setReviewFilter: (change) => set((s) => ({ reviewFilter: { ...s.reviewFilter, ...change } })),
+    setReviewCursor: (reviewCursor) => set({ reviewCursor }),
+    setReviewChecked: (reviewChecked) => set({ reviewChecked }),
+    setReviewDialog: (reviewDialog) => set({ reviewDialog }),
+    setPrompt: (prompt) =>
+      set((s) => {
+        const known = s.prompts[prompt.highlightId];
+        if (known === prompt) return {};
+        const next: Record<string, HighlightPrompt> = { ...s.prompts };
+        delete next[prompt.highlightId];
+        next[prompt.highlightId] = prompt;
+        const ids = Object.keys(next);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_PROMPTS))) delete next[old];
+        return { prompts: next };
+      }),
+    setPromptTemplates: (promptTemplates) => set({ promptTemplates }),
+    setPublishTargets: (publishTargets) => set({ publishTargets }),
+  };
+};
+
+const monitorSlice: Slice<MonitorSlice> = (set) => ({
+  monitorSamples: [],
+  monitorRecords: { list: [], status: 'idle', error: null, sessionId: null },
+  addMonitorSamples: (samples) =>
+    set((s) => {
+      const next = mergeSamples(s.monitorSamples, samples);
+      return next === s.monitorSamples ? {} : { monitorSamples: next };
+    }),
+  setMonitorRecords: (monitorRecords) => set({ monitorRecords }),
+});
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => {
@@ -494,6 +698,8 @@ export function createAppStore(init: StoreInit): AppStore {
     ...speechSlice(...a),
     ...highlightsSlice(...a),
     ...clipsSlice(...a),
+    ...reviewSlice(...a),
+    ...monitorSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }
