@@ -21,6 +21,10 @@ import { percentile, round } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 
+export async function seedForProfile(dataDir: string, n: number, ffmpeg: string): Promise<string> {
+  return seed(dataDir, n, ffmpeg);
+}
+
 async function seed(dataDir: string, n: number, ffmpeg: string): Promise<string> {
   const store = openStore(dataDir);
   try {
@@ -156,7 +160,11 @@ export async function benchReviewUi(opts: { clips: number }): Promise<unknown> {
   const ff = resolveFfmpeg({});
   if (!ff.found) return { skipped: ff.message };
   const exe = chromiumPath();
-  const { chromium } = await import('@playwright/test');
+  // A dev dependency, loaded from node_modules at run time (not bundled into out/main).
+  const playwright = '@playwright/test';
+  const { chromium } = (await import(
+    /* @vite-ignore */ playwright
+  )) as typeof import('@playwright/test');
   const dir = mkdtempSync(join(tmpdir(), 'liveslice-bench-review-ui-'));
   let child: ChildProcess | null = null;
   const browser = await chromium.launch({
@@ -186,17 +194,19 @@ export async function benchReviewUi(opts: { clips: number }): Promise<unknown> {
     const rendered = await page.getByTestId('review-row').count();
     await page.evaluate(INSTRUMENT);
     await page.getByTestId('review-row').first().click();
-    await page.waitForFunction('window.__lat.length > 0');
-    await page.evaluate('window.__lat = []');
+    await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat.splice(0));
+    // Functions, not strings: they run in the page, where the CSP bars string evaluation.
     const measure = async (key: string, times: number): Promise<number[]> => {
-      await page.evaluate('window.__lat = []');
+      await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat.splice(0));
       for (let i = 0; i < times; i++) {
         await page.keyboard.press(key);
-        await page.waitForFunction(`window.__lat.length >= ${i + 1}`, undefined, {
-          timeout: 10_000,
-        });
+        await page.waitForFunction(
+          (n) => (globalThis as unknown as { __lat: number[] }).__lat.length >= n,
+          i + 1,
+          { timeout: 10_000 },
+        );
       }
-      return (await page.evaluate('[...window.__lat]')) as number[];
+      return page.evaluate(() => [...(globalThis as unknown as { __lat: number[] }).__lat]);
     };
     const move = await measure('j', 60);
     // Approve then move on, so each A lands on a pending clip.

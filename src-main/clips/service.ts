@@ -245,8 +245,10 @@ export class ClipService {
     >;
   }
 
+  /** One clip's render job, by its key (reading every render job was 6 ms with 500 of them). */
   private find(clipId: string): JobRecord<RenderPayload, RenderOutcome> | undefined {
-    return this.jobs().find((j) => j.payload.clipId === clipId);
+    return this.deps.queue.list({ kind: RENDER_KIND, key: `render:${clipId}`, limit: 1 })[0] as
+      JobRecord<RenderPayload, RenderOutcome> | undefined;
   }
 
   private clipsDir(sessionId: string): string {

@@ -401,6 +401,11 @@ describe('cancel and retry', () => {
     expect(good.id).not.toBe(bad.id);
     expect(q.retry(bad.id)?.id).toBe(good.id);
     expect(q.get(bad.id)?.state).toBe('failed');
+    // Listing by key: every job that had it, newest first; another key or kind lists none.
+    expect(q.list({ kind: 'k', key: 'clip-1' }).map((j) => j.id)).toEqual([good.id, bad.id]);
+    expect(q.list({ kind: 'k', key: 'clip-1', limit: 1 })[0]?.id).toBe(good.id);
+    expect(q.list({ kind: 'k', key: 'clip-2' })).toEqual([]);
+    expect(q.list({ kind: 'other', key: 'clip-1' })).toEqual([]);
   });
 });
 

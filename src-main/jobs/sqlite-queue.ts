@@ -447,6 +447,10 @@ export class SqliteJobQueue implements JobQueue {
       where.push('kind = ?');
       params.push(filter.kind);
     }
+    if (filter.key !== undefined) {
+      where.push('key = ?');
+      params.push(filter.key);
+    }
     if (filter.state !== undefined) {
       const states = filter.state.filter((s) => JOB_STATES.includes(s));
       if (states.length === 0) return [];

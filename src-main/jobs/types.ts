@@ -70,6 +70,8 @@ export interface EnqueueOptions {
 
 export interface ListFilter {
   kind?: string;
+  /** Only the jobs with this idempotency key (newest first, as always). */
+  key?: string;
   state?: JobState[];
   limit?: number;
 }

@@ -376,19 +376,31 @@ export class ReviewService {
     return this.promptFor(this.highlight(highlightId));
   }
 
-  private promptFor(h: Highlight): HighlightPrompt {
+  /** What every prompt reads (settings, library, table, products): read once per listing. */
+  private promptContext() {
     const s = this.deps.store.settings.getAll();
-    const choice = this.repo.promptChoice(h.id);
-    const language = s['review.promptLanguage'];
     const lib = this.library();
-    const facts = { host: s['review.host'], products: this.products(), language };
+    return {
+      s,
+      lib,
+      ids: new Set(currentTemplates(lib).map((t) => t.id)),
+      table: this.enhancement().table as ModuleEnhancementTable,
+      facts: {
+        host: s['review.host'],
+        products: this.products(),
+        language: s['review.promptLanguage'],
+      },
+    };
+  }
+
+  private promptFor(h: Highlight, ctx = this.promptContext()): HighlightPrompt {
+    const { s, lib, facts } = ctx;
+    const choice = this.repo.promptChoice(h.id);
     const templateId = choice?.templateId ?? s['review.template'] ?? undefined;
     let base;
     try {
-      base = promptForHighlight(h, facts, lib, this.enhancement().table as ModuleEnhancementTable, {
-        ...(templateId !== undefined && currentTemplates(lib).some((t) => t.id === templateId)
-          ? { templateId }
-          : {}),
+      base = promptForHighlight(h, facts, lib, ctx.table, {
+        ...(templateId !== undefined && ctx.ids.has(templateId) ? { templateId } : {}),
       });
     } catch (err) {
       if (err instanceof TemplateError) throw new ApiError('bad_request', err.message);
@@ -530,6 +542,7 @@ export class ReviewService {
     const highlights = new Map(this.deps.store.highlights.list(sessionId).map((h) => [h.id, h]));
     const rows = new Map(this.repo.list(sessionId).map((r) => [r.clipId, r]));
     const pubs = this.pubsByClip();
+    const ctx = this.promptContext();
     const out: ReviewItem[] = [];
     const seen = new Set<string>();
     for (const clip of this.deps.clips.list(sessionId)) {
@@ -537,7 +550,7 @@ export class ReviewService {
       seen.add(clip.highlightId);
       const h = highlights.get(clip.highlightId);
       if (!h) continue;
-      const item = this.toItem(clip, h, rows.get(clip.id) ?? null, pubs.get(clip.id) ?? []);
+      const item = this.toItem(clip, h, rows.get(clip.id) ?? null, pubs.get(clip.id) ?? [], ctx);
       if (filter.decision && !filter.decision.includes(item.decision)) continue;
       if (filter.safety && !filter.safety.includes(item.safety.state)) continue;
       if (filter.minQuality !== undefined && (item.quality ?? 0) < filter.minQuality) continue;
@@ -551,13 +564,7 @@ export class ReviewService {
     const clip = this.deps.clips.get(clipId);
     if (!clip) throw new ApiError('not_found', `No clip with id ${clipId}`);
     const h = this.highlight(clip.highlightId);
-    return this.toItem(
-      clip,
-      h,
-      this.repo.get(clipId),
-      this.deps.publisher?.list(clipId) ?? [],
-      true,
-    );
+    return this.toItem(clip, h, this.repo.get(clipId), this.deps.publisher?.list(clipId) ?? []);
   }
 
   decide(
@@ -864,15 +871,14 @@ export class ReviewService {
     h: Highlight,
     row: ReviewRow | null,
     publications: Publication[],
-    withPrompt = true,
+    ctx = this.promptContext(),
   ): ReviewItem {
     let prompt: HighlightPrompt | null = null;
-    if (withPrompt)
-      try {
-        prompt = this.promptFor(h);
-      } catch {
-        prompt = null;
-      }
+    try {
+      prompt = this.promptFor(h, ctx);
+    } catch {
+      prompt = null;
+    }
     return {
       clip,
       highlight: h,
