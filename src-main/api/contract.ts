@@ -144,6 +144,10 @@ export type Reframe = z.infer<typeof Reframe>;
 export const CaptionStyle = z.enum(['clean', 'bold', 'boxed', 'none']);
 export type CaptionStyle = z.infer<typeof CaptionStyle>;
 
+/** Where the generation worker runs its model (onnxruntime execution providers). */
+export const ExecutionProvider = z.enum(['auto', 'cuda', 'tensorrt', 'dml', 'coreml', 'cpu']);
+export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
+
 /** Operator settings. Every key has a default, so a fresh data directory works as is. */
 export const Settings = z.strictObject({
   /** 'system' follows the OS language (zh* → 简体中文, anything else → English). */
@@ -215,6 +219,15 @@ export const Settings = z.strictObject({
   'publish.onApprove': z.boolean(),
   /** Publish every clip that passes the safety checks without waiting for review. */
   'publish.auto': z.boolean(),
+  /** The generation worker's execution provider ('auto': CUDA → DirectML → CoreML → CPU). */
+  'generate.provider': ExecutionProvider,
+  /** Unload the generation model after this many idle seconds (0 = never). */
+  'generate.idleUnloadS': z.number().int().min(0).max(86_400),
+  /** The text-to-video model id (null = the first installed). */
+  'generate.model': z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,100}$/)
+    .nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -248,6 +261,9 @@ export const SETTING_DEFAULTS: Settings = {
   'safety.image': true,
   'publish.onApprove': true,
   'publish.auto': false,
+  'generate.provider': 'auto',
+  'generate.idleUnloadS': 300,
+  'generate.model': null,
 };
 
 const settingChange = <K extends SettingKey>(key: K) =>
@@ -282,6 +298,9 @@ export const SettingChange = z.discriminatedUnion('key', [
   settingChange('safety.image'),
   settingChange('publish.onApprove'),
   settingChange('publish.auto'),
+  settingChange('generate.provider'),
+  settingChange('generate.idleUnloadS'),
+  settingChange('generate.model'),
 ]);
 export type SettingChange = z.infer<typeof SettingChange>;
 
@@ -824,6 +843,77 @@ export const MonitorSample = z.strictObject({
 });
 export type MonitorSample = z.infer<typeof MonitorSample>;
 
+// ---------- generation (text-to-video on the GPU worker) ----------
+
+export const GenerationId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,120}$/, 'a generation id is letters, digits, "_" or "-"');
+export const GenerationSize = z.string().regex(/^\d{2,4}x\d{2,4}$/, 'a size is WIDTHxHEIGHT');
+
+/** A text-to-video job: slow (minutes on a GPU), never on the fast path. */
+export const Generation = z.strictObject({
+  /** `<highlightId>-g<n>`: also the review clip's id once done. */
+  id: GenerationId,
+  highlightId: HighlightId.nullable(),
+  sessionId: SessionId.nullable(),
+  state: z.enum([
+    'queued',
+    'loading',
+    'running',
+    'decoding',
+    'encoding',
+    'done',
+    'failed',
+    'cancelled',
+  ]),
+  /** The denoising step running (1-based), of `steps`. */
+  step: z.number().int().nullable(),
+  steps: z.number().int(),
+  progress: z.number().min(0).max(1).nullable(),
+  etaS: z.number().nullable(),
+  prompt: z.string(),
+  negativePrompt: z.string(),
+  model: z.string(),
+  seed: z.number().int(),
+  frames: z.number().int(),
+  size: z.string(),
+  fps: z.number(),
+  scheduler: z.enum(['unipc', 'euler']),
+  guidance: z.number(),
+  shift: z.number(),
+  /** The execution provider that ran it (cuda, cpu, …). */
+  provider: z.string().nullable(),
+  /** The labelled MP4, relative to the data directory. */
+  file: z.string().nullable(),
+  error: z.string().nullable(),
+  /** Milliseconds per stage (load, encodeText, denoise, decode, encode, label). */
+  timings: z.record(z.string(), z.number()),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Generation = z.infer<typeof Generation>;
+
+export const GenerationStatus = z.strictObject({
+  worker: z.strictObject({
+    state: z.enum(['stopped', 'loading', 'ready', 'busy']),
+    provider: z.string().nullable(),
+    /** Why this provider (and why not the better ones). */
+    providerReason: z.string().nullable(),
+    coldStartMs: z.number().nullable(),
+    model: z.string().nullable(),
+    idleUnloadS: z.number(),
+  }),
+  models: z.array(
+    z.strictObject({
+      id: z.string(),
+      dir: z.string(),
+      ok: z.boolean(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+export type GenerationStatus = z.infer<typeof GenerationStatus>;
+
 // ---------- models ----------
 
 export const ModelId = z
@@ -1201,6 +1291,33 @@ export const methods = {
     input: Empty,
     output: z.strictObject({ samples: z.array(MonitorSample) }),
   },
+  /** Generates a video from a highlight's prompt (queued at low priority; minutes on a GPU). */
+  'generate.start': {
+    input: z.strictObject({
+      highlightId: HighlightId,
+      /** Default: the highlight's prompt. */
+      prompt: z.string().trim().min(1).max(2000).optional(),
+      model: z.string().max(100).optional(),
+      /** 4k+1 frames (81 = 5 s at 16 fps). */
+      frames: z.number().int().min(1).max(1001).optional(),
+      size: GenerationSize.optional(),
+      steps: z.number().int().min(1).max(200).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+    }),
+    output: Generation,
+  },
+  'generate.cancel': { input: z.strictObject({ id: GenerationId }), output: Generation },
+  'generate.list': {
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ generations: z.array(Generation) }),
+  },
+  /** The worker (provider, cold start) and the installed text-to-video models. */
+  'generate.status': { input: Empty, output: GenerationStatus },
   /** The detection presets (e-commerce, gaming, talk show). */
   'detect.presets': {
     input: Empty,
@@ -1269,6 +1386,8 @@ export const events = {
   }),
   /** A publication was queued, progressed, finished or failed. */
   'publish.upserted': Publication,
+  /** A generation was queued, progressed (per step), finished, failed or was cancelled. */
+  'generation.upserted': Generation,
   /** The engine's pulse (once a second while anything is queued, running or just finished). */
   'monitor.sample': MonitorSample,
   /** The trigger lexicon changed. */

@@ -1,5 +1,12 @@
 /** Handlers for the review stage: prompts, the review queue, safety, publishing, monitoring. */
-import { ApiError, type Publication, type PublishTarget, type PublishTargetView } from './contract';
+import {
+  ApiError,
+  type Generation,
+  type GenerationStatus,
+  type Publication,
+  type PublishTarget,
+  type PublishTargetView,
+} from './contract';
 import type { Handlers } from './dispatch';
 import type { MonitorService } from '../monitor/service';
 import type { ReviewService } from '../review/service';
@@ -18,18 +25,35 @@ export interface PublishApi {
   cancel(clipId: string): void;
 }
 
+/** The generation stage as the API sees it (src-main/generate). */
+export interface GenerateApi {
+  start(input: {
+    highlightId: string;
+    prompt?: string | undefined;
+    model?: string | undefined;
+    frames?: number | undefined;
+    size?: string | undefined;
+    steps?: number | undefined;
+    seed?: number | undefined;
+  }): Generation;
+  cancel(id: string): Generation;
+  list(sessionId: string): Generation[];
+  status(): GenerationStatus;
+}
+
 export interface ReviewHandlerDeps {
   store: Store;
   review?: ReviewService | undefined;
   publish?: PublishApi | undefined;
   monitor?: MonitorService | undefined;
+  generate?: GenerateApi | undefined;
 }
 
 type ReviewMethods = Pick<
   Handlers,
   Extract<
     keyof Handlers,
-    `${'review' | 'prompts' | 'enhance' | 'products' | 'safety' | 'publish' | 'monitor'}.${string}`
+    `${'review' | 'prompts' | 'enhance' | 'products' | 'safety' | 'publish' | 'monitor' | 'generate'}.${string}`
   >
 >;
 
@@ -38,7 +62,13 @@ export function createReviewHandlers({
   review,
   publish,
   monitor,
+  generate,
 }: ReviewHandlerDeps): ReviewMethods {
+  const g = (): GenerateApi => {
+    if (!generate)
+      throw new ApiError('unavailable', 'The generation engine is not running in this engine');
+    return generate;
+  };
   const r = (): ReviewService => {
     if (!review)
       throw new ApiError('unavailable', 'The review stage is not running in this engine');
@@ -136,5 +166,12 @@ export function createReviewHandlers({
       return m().export(format, sessionId);
     },
     'monitor.samples': () => ({ samples: m().samples() }),
+    'generate.start': (input) => g().start(input),
+    'generate.cancel': ({ id }) => g().cancel(id),
+    'generate.list': ({ sessionId }) => {
+      session(sessionId);
+      return { generations: g().list(sessionId) };
+    },
+    'generate.status': () => g().status(),
   };
 }

@@ -46,6 +46,7 @@ export interface HandlerDeps {
   review?: ReviewHandlerDeps['review'];
   publish?: ReviewHandlerDeps['publish'];
   monitor?: ReviewHandlerDeps['monitor'];
+  generate?: ReviewHandlerDeps['generate'];
   dataDir: string;
 }
 
@@ -63,6 +64,7 @@ export function createHandlers({
   review,
   publish,
   monitor,
+  generate,
   dataDir,
 }: HandlerDeps): Handlers {
   const needClips = (): ClipsApi => {
@@ -190,6 +192,6 @@ export function createHandlers({
     }),
     'storage.usage': () => ingest.storageUsage(),
     'storage.prune': () => ingest.prune(),
-    ...createReviewHandlers({ store, review, publish, monitor }),
+    ...createReviewHandlers({ store, review, publish, monitor, generate }),
   };
 }
