@@ -537,6 +537,9 @@ export const Highlight = z.strictObject({
 });
 export type Highlight = z.infer<typeof Highlight>;
 
+/** A video's frame size, WIDTHxHEIGHT. */
+export const VideoSize = z.string().regex(/^\d{2,4}x\d{2,4}$/, 'a size is WIDTHxHEIGHT');
+
 export const ClipId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,120}$/, 'a clip id is letters, digits, "_" or "-"');
@@ -553,6 +556,7 @@ export const Clip = z.strictObject({
   file: z.string().nullable(),
   start: z.number(),
   end: z.number(),
+  /** The output preset (a generated video: the nearest; its real size is in ReviewItem.generation). */
   output: OutputPreset,
   reframe: Reframe,
   captionStyle: CaptionStyle,
@@ -774,81 +778,12 @@ export const Publication = z.strictObject({
 });
 export type Publication = z.infer<typeof Publication>;
 
-/** A clip as the review queue shows it. */
-export const ReviewItem = z.strictObject({
-  clip: Clip,
-  highlight: Highlight,
-  prompt: HighlightPrompt.nullable(),
-  safety: SafetyReport,
-  decision: ReviewDecision,
-  decidedAt: z.number().int().nullable(),
-  /** The operator's override of a flagged safety result (logged). */
-  override: z.strictObject({ reason: z.string(), at: z.number().int() }).nullable(),
-  /** The cover frame: seconds into the clip, and the JPEG (relative to the data directory). */
-  cover: z.strictObject({ at: z.number(), path: z.string().nullable() }).nullable(),
-  /** 0..1: the highlight's score, the clip's fit (duration) and caption coverage. */
-  quality: z.number().min(0).max(1).nullable(),
-  publications: z.array(Publication),
-  /** Made by the generation engine (carries the AI-generated labels). */
-  aiGenerated: z.boolean(),
-});
-export type ReviewItem = z.infer<typeof ReviewItem>;
-
-export const CaptionCue = z.strictObject({
-  index: z.number().int().min(0),
-  /** Seconds into the clip. */
-  start: z.number(),
-  end: z.number(),
-  text: z.string(),
-  /** The transcript's text (before the operator's correction). */
-  original: z.string(),
-  edited: z.boolean(),
-});
-export type CaptionCue = z.infer<typeof CaptionCue>;
-
-/** Per job (clip): what went in, how long each stage took, what came out. */
-export const MonitorRecord = z.strictObject({
-  clipId: ClipId,
-  highlightId: HighlightId,
-  sessionId: SessionId,
-  createdAt: z.number().int(),
-  engine: z.enum(['clip', 'generation']),
-  encoder: z.string().nullable(),
-  prompt: z.string(),
-  result: z.string(),
-  quality: z.number().nullable(),
-  decision: ReviewDecision,
-  safety: SafetyState,
-  /** Milliseconds per stage (null = not reached): detect (trigger → highlight), queue, render, safety, publish; total = moment → clip ready. */
-  stages: z.strictObject({
-    detectMs: z.number().nullable(),
-    queueMs: z.number().nullable(),
-    renderMs: z.number().nullable(),
-    safetyMs: z.number().nullable(),
-    publishMs: z.number().nullable(),
-    momentToClipMs: z.number().nullable(),
-  }),
-  published: z.array(z.string()),
-});
-export type MonitorRecord = z.infer<typeof MonitorRecord>;
-
-export const QueueDepth = z.strictObject({ queued: z.number().int(), running: z.number().int() });
-/** The engine's pulse, once a second. */
-export const MonitorSample = z.strictObject({
-  at: z.number().int(),
-  queues: z.record(z.string(), QueueDepth),
-  /** Clips that became ready / publications that finished in the last second. */
-  ready: z.number().int(),
-  published: z.number().int(),
-});
-export type MonitorSample = z.infer<typeof MonitorSample>;
-
 // ---------- generation (text-to-video on the GPU worker) ----------
 
 export const GenerationId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,120}$/, 'a generation id is letters, digits, "_" or "-"');
-export const GenerationSize = z.string().regex(/^\d{2,4}x\d{2,4}$/, 'a size is WIDTHxHEIGHT');
+export const GenerationSize = VideoSize;
 
 /** A text-to-video job: slow (minutes on a GPU), never on the fast path. */
 export const Generation = z.strictObject({
@@ -913,6 +848,77 @@ export const GenerationStatus = z.strictObject({
   ),
 });
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
+
+/** A clip as the review queue shows it. */
+export const ReviewItem = z.strictObject({
+  clip: Clip,
+  highlight: Highlight,
+  prompt: HighlightPrompt.nullable(),
+  safety: SafetyReport,
+  decision: ReviewDecision,
+  decidedAt: z.number().int().nullable(),
+  /** The operator's override of a flagged safety result (logged). */
+  override: z.strictObject({ reason: z.string(), at: z.number().int() }).nullable(),
+  /** The cover frame: seconds into the clip, and the JPEG (relative to the data directory). */
+  cover: z.strictObject({ at: z.number(), path: z.string().nullable() }).nullable(),
+  /** 0..1: the highlight's score, the clip's fit (duration) and caption coverage. */
+  quality: z.number().min(0).max(1).nullable(),
+  publications: z.array(Publication),
+  /** Made by the generation engine (carries the AI-generated labels). */
+  aiGenerated: z.boolean(),
+  /** The generation that made it (its prompt, seed, model, size, provider), or null. */
+  generation: Generation.nullable(),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+export const CaptionCue = z.strictObject({
+  index: z.number().int().min(0),
+  /** Seconds into the clip. */
+  start: z.number(),
+  end: z.number(),
+  text: z.string(),
+  /** The transcript's text (before the operator's correction). */
+  original: z.string(),
+  edited: z.boolean(),
+});
+export type CaptionCue = z.infer<typeof CaptionCue>;
+
+/** Per job (clip): what went in, how long each stage took, what came out. */
+export const MonitorRecord = z.strictObject({
+  clipId: ClipId,
+  highlightId: HighlightId,
+  sessionId: SessionId,
+  createdAt: z.number().int(),
+  engine: z.enum(['clip', 'generation']),
+  encoder: z.string().nullable(),
+  prompt: z.string(),
+  result: z.string(),
+  quality: z.number().nullable(),
+  decision: ReviewDecision,
+  safety: SafetyState,
+  /** Milliseconds per stage (null = not reached): detect (trigger → highlight), queue, render, safety, publish; total = moment → clip ready. */
+  stages: z.strictObject({
+    detectMs: z.number().nullable(),
+    queueMs: z.number().nullable(),
+    renderMs: z.number().nullable(),
+    safetyMs: z.number().nullable(),
+    publishMs: z.number().nullable(),
+    momentToClipMs: z.number().nullable(),
+  }),
+  published: z.array(z.string()),
+});
+export type MonitorRecord = z.infer<typeof MonitorRecord>;
+
+export const QueueDepth = z.strictObject({ queued: z.number().int(), running: z.number().int() });
+/** The engine's pulse, once a second. */
+export const MonitorSample = z.strictObject({
+  at: z.number().int(),
+  queues: z.record(z.string(), QueueDepth),
+  /** Clips that became ready / publications that finished in the last second. */
+  ready: z.number().int(),
+  published: z.number().int(),
+});
+export type MonitorSample = z.infer<typeof MonitorSample>;
 
 // ---------- models ----------
 

@@ -18,6 +18,7 @@ import {
   type Clip,
   type ClipStyling,
   type EnhancementTable as EnhancementTableT,
+  type Generation,
   EnhancementTable as EnhancementTableSchema,
   type Highlight,
   type HighlightPrompt,
@@ -84,6 +85,8 @@ export interface ReviewClips {
   /** The ready clip's absolute path. */
   path(clipId: string): string;
   render(highlightId: string, opts?: object, priority?: number): Clip;
+  /** The generation behind a generated clip (listed alongside the stream clips), else null. */
+  generated?(clipId: string): Generation | null;
 }
 
 /** The on-device image check (src-main/safety/image). */
@@ -546,8 +549,12 @@ export class ReviewService {
     const out: ReviewItem[] = [];
     const seen = new Set<string>();
     for (const clip of this.deps.clips.list(sessionId)) {
-      if (seen.has(clip.highlightId) || clip.state === 'cancelled') continue;
-      seen.add(clip.highlightId);
+      if (clip.state === 'cancelled') continue;
+      // A highlight's stream clip: only its latest render. Generated videos: each one.
+      if (!this.deps.clips.generated?.(clip.id)) {
+        if (seen.has(clip.highlightId)) continue;
+        seen.add(clip.highlightId);
+      }
       const h = highlights.get(clip.highlightId);
       if (!h) continue;
       const item = this.toItem(clip, h, rows.get(clip.id) ?? null, pubs.get(clip.id) ?? [], ctx);
@@ -808,7 +815,25 @@ export class ReviewService {
       override: item.override,
       decision: item.decision,
       decidedAt: item.decidedAt,
-      engine: 'clip',
+      engine: item.generation ? 'generation' : 'clip',
+      ...(item.generation
+        ? {
+            generation: {
+              model: item.generation.model,
+              prompt: item.generation.prompt,
+              negativePrompt: item.generation.negativePrompt,
+              seed: item.generation.seed,
+              steps: item.generation.steps,
+              scheduler: item.generation.scheduler,
+              guidance: item.generation.guidance,
+              shift: item.generation.shift,
+              frames: item.generation.frames,
+              size: item.generation.size,
+              fps: item.generation.fps,
+              provider: item.generation.provider,
+            },
+          }
+        : {}),
       encoder: clip.encoder,
       latencyMs: clip.latencyMs,
       createdAt: clip.createdAt,
@@ -857,12 +882,13 @@ export class ReviewService {
     const existing = this.repo.get(clip.id);
     if (existing) return existing;
     const h = this.highlight(clip.highlightId);
+    const generation = this.deps.clips.generated?.(clip.id) ?? null;
     const d = this.decoration(h);
     return this.repo.ensure(
       { clipId: clip.id, highlightId: clip.highlightId, sessionId: clip.sessionId },
-      d.prompt,
+      generation?.prompt ?? d.prompt,
       d.title ?? '',
-      false,
+      generation !== null,
     );
   }
 
@@ -879,6 +905,7 @@ export class ReviewService {
     } catch {
       prompt = null;
     }
+    const generation = this.deps.clips.generated?.(clip.id) ?? null;
     return {
       clip,
       highlight: h,
@@ -897,7 +924,8 @@ export class ReviewService {
       cover: row?.cover ?? null,
       quality: row?.quality ?? null,
       publications,
-      aiGenerated: row?.aiGenerated ?? false,
+      aiGenerated: (row?.aiGenerated ?? false) || generation !== null,
+      generation,
     };
   }
 
@@ -973,9 +1001,13 @@ export class ReviewService {
       else
         try {
           const t1 = Date.now();
-          // The window's DVR frames, mostly scored while it was open; else the clip's own.
+          // The window's DVR frames, mostly scored while it was open; else the clip's own
+          // (always for a generated video: its frames are not the stream's).
+          const generated = this.deps.clips.generated?.(clipId) ?? null;
           const r =
-            (await this.precheck.verdict(clip.sessionId, clip.start, clip.end, signal)) ??
+            (generated
+              ? null
+              : await this.precheck.verdict(clip.sessionId, clip.start, clip.end, signal)) ??
             (await c.checker.check(this.deps.clips.path(clipId), {
               samples: IMAGE_SAMPLES,
               ...(clip.durationS !== null ? { durationS: clip.durationS } : {}),

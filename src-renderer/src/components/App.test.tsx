@@ -633,6 +633,7 @@ describe('review queue, prompt editor and monitor', () => {
       quality: 0.72,
       publications: [],
       aiGenerated: false,
+      generation: null,
       ...over,
     };
   };

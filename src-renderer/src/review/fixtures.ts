@@ -75,6 +75,7 @@ export function itemFor(
     quality: 0.5,
     publications: [],
     aiGenerated: false,
+    generation: null,
     ...over,
   };
 }
