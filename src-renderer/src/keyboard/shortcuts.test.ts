@@ -295,6 +295,12 @@ describe('pane-scoped keys (the review queue)', () => {
     ],
     ['A with no pane focused accepts a highlight', press({ key: 'a' }), 'highlight-accept'],
     [
+      'G generates a video from the selected highlight',
+      press({ key: 'g', code: 'KeyG', target: inHighlights }),
+      'generate-video',
+    ],
+    ['G in the review pane is nothing', press({ key: 'g', code: 'KeyG', target: inReview }), null],
+    [
       'D (dismiss a highlight) does nothing in the review pane',
       press({ key: 'd', code: 'KeyD', target: inReview }),
       null,

@@ -23,6 +23,8 @@ export type ShortcutAction =
   /** The selected highlight's clip: re-render it with other options / play its newest render. */
   | { type: 'clipRerender' }
   | { type: 'clipPreview' }
+  /** The selected highlight: generate a video (AI) from its prompt (opens the form). */
+  | { type: 'generateVideo' }
   /** The review queue (keys scoped to its pane). */
   | { type: 'reviewStep'; dir: 1 | -1 }
   | { type: 'reviewDecide'; decision: 'approved' | 'rejected' }
@@ -114,7 +116,8 @@ function nudge(edge: NudgeEdge, sign: 1 | -1, fine: boolean): Shortcut {
 
 /**
  * The highlights pane's keys: select, review, seek and nudge the selected highlight; re-render or
- * play its clip. They work from anywhere but the review queue, whose keys share the letters.
+ * play its clip, or generate a video from its prompt. They work from anywhere but the review
+ * queue, whose keys share the letters.
  */
 const HIGHLIGHT_KEYS: readonly Shortcut[] = [
   letter('highlight-next', 'j', { type: 'highlightStep', dir: 1 }, 'shortcut.highlightNext'),
@@ -159,6 +162,7 @@ const HIGHLIGHT_KEYS: readonly Shortcut[] = [
   },
   letter('clip-rerender', 'r', { type: 'clipRerender' }, 'shortcut.clipRerender'),
   letter('clip-preview', 'c', { type: 'clipPreview' }, 'shortcut.clipPreview'),
+  letter('generate-video', 'g', { type: 'generateVideo' }, 'shortcut.generateVideo'),
   nudge('in', -1, false),
   nudge('in', 1, false),
   nudge('out', -1, false),

@@ -20,7 +20,8 @@ import { matchShortcut, type ShortcutAction } from './shortcuts';
 /**
  * Whether a shortcut has something to act on now. When not, it does nothing and the key keeps its
  * default: player keys need a player, the review / seek / nudge / re-render keys a selected
- * highlight, the clip preview key a selected highlight with a ready clip.
+ * highlight, the clip preview key a selected highlight with a ready clip, the generate key a
+ * selected highlight and no generate form open.
  */
 function applicable(action: ShortcutAction, s: AppState): boolean {
   switch (action.type) {
@@ -37,6 +38,8 @@ function applicable(action: ShortcutAction, s: AppState): boolean {
       return selectedHighlight(s) !== null && s.rerenderHighlightId === null;
     case 'clipPreview':
       return selectedReadyClip(s) !== null;
+    case 'generateVideo':
+      return selectedHighlight(s) !== null && s.generateHighlightId === null;
     case 'reviewStep':
       return shownReview(s).length > 0;
     case 'reviewDecide':
@@ -105,6 +108,11 @@ export function useShortcuts(): void {
         case 'clipPreview':
           toggleClipPreview(store);
           return;
+        case 'generateVideo': {
+          const h = selectedHighlight(s);
+          if (h) s.setGenerateHighlight(h.id);
+          return;
+        }
         case 'reviewStep':
           stepReview(store, action.dir);
           return;

@@ -4,6 +4,7 @@ import type { Translate } from '../i18n/language';
 import { useAppState, useT } from '../state/context';
 import { SpeechModels } from '../components/SpeechModels';
 import { StorageLine } from '../components/StorageLine';
+import { GenerationWorker } from '../generate/GenerationWorker';
 import { MonitorBoard } from '../monitor/MonitorBoard';
 import { Pane } from './Pane';
 
@@ -66,6 +67,7 @@ export function MonitorPane() {
       )}
       <StorageLine />
       <SpeechModels />
+      <GenerationWorker />
       <MonitorBoard />
     </Pane>
   );

@@ -1,5 +1,7 @@
 import { useId, useState } from 'react';
 import type { PromptLanguage } from '../contract';
+import { GenerateDialog } from '../generate/GenerateDialog';
+import { GenerationList } from '../generate/GenerationList';
 import { EnhanceDialog } from '../prompts/EnhanceDialog';
 import { ProductsDialog } from '../prompts/ProductsDialog';
 import { PromptEditor } from '../prompts/PromptEditor';
@@ -115,10 +117,50 @@ function PromptTools() {
   );
 }
 
-/** The selected highlight's prompt (the highlights pane selects), with the shared settings. */
+/** "Generate video (AI)" for the selected highlight; the form opens here, from G as well. */
+function GenerateAction(props: { highlightId: string }) {
+  const t = useT();
+  const setGenerate = useAppState((s) => s.setGenerateHighlight);
+  return (
+    <div className="hl-tools">
+      <button
+        type="button"
+        data-testid="open-generate"
+        title={t('generate.openTitle')}
+        onClick={() => setGenerate(props.highlightId)}
+      >
+        {t('generate.open')}
+      </button>
+    </div>
+  );
+}
+
+/** The form for the highlight G or the button asked for, while that highlight is held. */
+function GenerateForHighlight() {
+  const generateId = useAppState((s) => s.generateHighlightId);
+  const setGenerate = useAppState((s) => s.setGenerateHighlight);
+  const highlight = useAppState((s) => {
+    if (generateId === null) return null;
+    for (const entry of Object.values(s.highlights)) {
+      const h = entry.list.find((x) => x.id === generateId);
+      if (h) return h;
+    }
+    return null;
+  });
+  if (!highlight) return null;
+  return <GenerateDialog highlight={highlight} onClose={() => setGenerate(null)} />;
+}
+
+/**
+ * The selected highlight's prompt (the highlights pane selects), with the shared settings; the
+ * "generate video (AI)" action and the session's generations under it.
+ */
 export function PromptPane() {
   const t = useT();
   const highlight = useAppState(selectedHighlight);
+  const sessionId = useAppState((s) =>
+    s.selectedSessionId !== null && s.sessions[s.selectedSessionId] ? s.selectedSessionId : null,
+  );
   return (
     <Pane pane="prompt">
       <PromptTools />
@@ -132,12 +174,17 @@ export function PromptPane() {
             })}
           </p>
           <PromptEditor key={highlight.id} highlightId={highlight.id} />
+          <GenerateAction highlightId={highlight.id} />
         </>
       ) : (
         <p className="hl-empty" data-testid="prompt-empty">
           {t('pane.prompt.empty')}
         </p>
       )}
+      {sessionId !== null && (
+        <GenerationList key={sessionId} sessionId={sessionId} highlightId={highlight?.id ?? null} />
+      )}
+      <GenerateForHighlight />
     </Pane>
   );
 }

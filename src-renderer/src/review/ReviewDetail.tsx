@@ -236,6 +236,26 @@ export function ReviewDetail(props: { item: ReviewItem }) {
           })}
           {rendering !== null && ` · ${rendering}`}
         </p>
+        {item.aiGenerated && (
+          <p className="pane__context" data-testid="review-generated">
+            <span className="hl-badge ai-badge" data-testid="review-ai">
+              {t('review.ai')}
+            </span>
+            {item.generation && (
+              <>
+                {' '}
+                {t('review.generatedWith', {
+                  model: item.generation.model,
+                  provider: item.generation.provider ?? '—',
+                  seed: item.generation.seed,
+                  steps: item.generation.steps,
+                  frames: item.generation.frames,
+                  size: item.generation.size,
+                })}
+              </>
+            )}
+          </p>
+        )}
         {prompt && (
           <>
             <h3 className="rv-detail__heading">{t('review.title')}</h3>

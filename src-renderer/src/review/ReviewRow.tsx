@@ -66,6 +66,7 @@ export const ReviewRow = memo(function ReviewRow(props: {
         data-safety={item.safety.state}
         data-clip-state={item.clip.state}
         data-publish={publish}
+        data-ai={item.aiGenerated ? 'true' : 'false'}
         aria-current={current ? 'true' : undefined}
         onClick={() => props.onSelect(id)}
       >
@@ -91,7 +92,11 @@ export const ReviewRow = memo(function ReviewRow(props: {
             </span>
           )}
           {rendering !== null && <span className="hl-badge">{rendering}</span>}
-          {item.aiGenerated && <span className="hl-badge">{t('review.ai')}</span>}
+          {item.aiGenerated && (
+            <span className="hl-badge ai-badge" data-testid="review-ai">
+              {t('review.ai')}
+            </span>
+          )}
         </span>
         <span className="rv-row__title">{title}</span>
       </button>

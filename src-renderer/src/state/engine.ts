@@ -27,6 +27,7 @@ import { toApiError } from '../api/decode';
 import type { RendererClient } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import { formatDuration } from '../live/format';
+import { connectGeneration, type GenerationActions } from './generationEngine';
 import { nudgedWindow, type NudgeEdge } from './highlights';
 import { connectReview, type Notifier, type ReviewActions } from './reviewEngine';
 import type { AppStore, LexiconState } from './store';
@@ -144,6 +145,8 @@ export interface EngineActions {
   dragClip(id: string): Promise<Outcome<MethodOutput<'clips.drag'>>>;
   /** The review queue, prompts, safety, publishing and monitoring (reviewEngine.ts). */
   review: ReviewActions;
+  /** Text-to-video generations and the generation worker (generationEngine.ts). */
+  generate: GenerationActions;
   /** Stops listening to the client. */
   detach(): void;
 }
@@ -166,6 +169,7 @@ export function connectEngine(
 ): EngineActions {
   const state = () => store.getState();
   const review = connectReview(client, store, notifier);
+  const generate = connectGeneration(client, store);
 
   const reportFailure = (action: MessageKey, err: unknown): void => {
     const e = toApiError(err);
@@ -648,9 +652,12 @@ export function connectEngine(
 
     review,
 
+    generate,
+
     detach() {
       for (const u of unsubscribers) u();
       review.detach();
+      generate.detach();
     },
   };
 }

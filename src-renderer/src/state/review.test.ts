@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Publication, ReviewItem } from '../contract';
+import { generationFor } from '../generate/fixtures';
 import { FLAGGED, highlightFor, itemFor, SESSION } from '../review/fixtures';
 import { RV_ROW_HEIGHT } from '../review/layout';
 import { visibleRange } from '../transcript/windowing';
@@ -13,6 +14,7 @@ import {
   endLoad,
   excerpt,
   findItem,
+  isGenerated,
   itemStamp,
   needsOverride,
   neighbourOf,
@@ -97,6 +99,33 @@ describe('the queue index', () => {
     const late = upsertItems(next, [itemFor(2, { decision: 'rejected', decidedAt: 9500 })]);
     expect(late).toBe(next);
     expect(order(late)).toEqual([`${SESSION}-h1`, `${h2.id}-r2`]);
+  });
+
+  it('a generated video is an item of its own: it neither replaces nor is replaced by renders', () => {
+    const map = loaded([itemFor(1), itemFor(2)]);
+    const h2 = highlightFor(2);
+    const genId = `${h2.id}-g1`;
+    const generated = itemFor(
+      2,
+      { aiGenerated: true, generation: generationFor(genId, SESSION, { state: 'done' }) },
+      { id: genId, createdAt: 9000, updatedAt: 9000 },
+    );
+    expect(isGenerated(generated)).toBe(true);
+    expect(isGenerated(itemFor(2))).toBe(false);
+    const next = upsertItems(map, [generated]);
+    expect(next[SESSION]?.items.has(h2.id)).toBe(true);
+    expect(next[SESSION]?.items.has(genId)).toBe(true);
+    expect(next[SESSION]?.byHighlight.get(h2.id)).toBe(h2.id);
+    expect(order(next)).toHaveLength(3);
+    // A later stream render replaces the stream item only.
+    const rerender = itemFor(2, {}, { id: `${h2.id}-r2`, createdAt: 9100, updatedAt: 9100 });
+    const after = upsertItems(next, [rerender]);
+    expect([...(after[SESSION]?.items.keys() ?? [])].sort()).toEqual(
+      [`${SESSION}-h1`, `${h2.id}-r2`, genId].sort(),
+    );
+    // The list answer holds both too.
+    const listed = loaded([itemFor(2), generated]);
+    expect(order(listed)).toHaveLength(2);
   });
 
   it('a list answer older than an event does not undo the event', () => {

@@ -24,7 +24,10 @@ export const MAX_REVIEW_SESSIONS = 5;
 export interface SessionReview {
   /** By clip id; updated in place (see the module comment). */
   items: Map<string, ReviewItem>;
-  /** Highlight id → the clip id of its item (one item per highlight: its current clip). */
+  /**
+   * Highlight id → the clip id of its stream item (one per highlight: its current render).
+   * Generated videos are items of their own and never appear here.
+   */
   byHighlight: Map<string, string>;
   /** Clip ids by the highlight's start (then id). */
   order: readonly string[];
@@ -62,6 +65,14 @@ export function itemStamp(item: ReviewItem): number {
   return t;
 }
 
+/**
+ * A video the generation engine made: listed on its own, next to the highlight's stream clip
+ * (a generation never replaces the stream clip, nor a later render the generation).
+ */
+export function isGenerated(item: ReviewItem): boolean {
+  return item.generation !== null || item.aiGenerated;
+}
+
 /** True when clip `a` is a later render of the same highlight than `b`. */
 export function laterRender(a: Clip, b: Clip): boolean {
   if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt;
@@ -88,7 +99,8 @@ function insertionIndex(s: SessionReview, start: number, id: string): number {
 
 /**
  * Puts items into one session's index (in place). Returns true when anything changed. An item for
- * a highlight that already has one replaces it only when its clip is a later render. Events and
+ * a highlight that already has one replaces it only when its clip is a later render; a generated
+ * video is always an item of its own. Events and
  * call answers arrive in the engine's order, so the latest copy of an item wins ('latest'); a list
  * answer may be older than events that overtook it, so its copies replace only copies that are
  * not newer ('newer', by itemStamp).
@@ -114,6 +126,14 @@ export function putItems(
         s.order = order;
         order.splice(insertionIndex(s, item.highlight.start, id), 0, id);
       }
+      changed = true;
+      continue;
+    }
+    if (isGenerated(item)) {
+      order ??= [...s.order];
+      s.items.set(id, item);
+      s.order = order;
+      order.splice(insertionIndex(s, item.highlight.start, id), 0, id);
       changed = true;
       continue;
     }

@@ -1,8 +1,8 @@
 /**
  * UI state in zustand slices. Domain slices (connection, settings, app info, sessions, ingest,
  * storage, transcripts, speech & models, highlights & lexicon, clips, the review queue, prompts,
- * publish targets, monitor pulses) are fed by engine results and events (see engine.ts and
- * reviewEngine.ts); the rest is view state (notices, help overlay, the mounted player, the
+ * publish targets, monitor pulses, generations) are fed by engine results and events (see
+ * engine.ts, reviewEngine.ts and generationEngine.ts); the rest is view state (notices, help overlay, the mounted player, the
  * highlight and review filters and selections, the clip preview and re-render dialog).
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
@@ -11,6 +11,8 @@ import type {
   AsrStatus,
   Clip,
   ErrorCode,
+  Generation,
+  GenerationStatus,
   Highlight,
   HighlightPrompt,
   IngestEndpoints,
@@ -48,6 +50,12 @@ import {
   type HighlightFilter,
   type HighlightsBySession,
 } from './highlights';
+import {
+  beginLoad as beginGenerationsLoad,
+  endLoad as endGenerationsLoad,
+  upsertGeneration,
+  type GenerationsBySession,
+} from './generations';
 import { mergeMarkers, reduceIngestStatus, reduceLoudness } from './ingest';
 import { mergeSamples } from './monitor';
 import {
@@ -58,6 +66,7 @@ import {
   DEFAULT_REVIEW_FILTER,
   endLoad as endReviewLoad,
   findItem,
+  isGenerated,
   patchItem,
   sessionOfClip,
   upsertItems,
@@ -309,6 +318,25 @@ export interface MonitorSlice {
   setMonitorRecords(records: MonitorRecords): void;
 }
 
+export interface GenerationsSlice {
+  /** Per session (a few kept): its text-to-video jobs, newest first. See generations.ts. */
+  generations: GenerationsBySession;
+  /** The worker and the installed models (generate.status); null until loaded. */
+  generationStatus: GenerationStatus | null;
+  generationStatusError: LoadError | null;
+  /** The highlight whose "generate video" dialog is open (G), or null. */
+  generateHighlightId: string | null;
+  beginGenerationsLoad(sessionId: string): void;
+  endGenerationsLoad(
+    sessionId: string,
+    result: { generations: readonly Generation[] } | { message: string; code: ErrorCode },
+  ): void;
+  upsertGeneration(g: Generation): void;
+  setGenerationStatus(status: GenerationStatus): void;
+  setGenerationStatusError(error: LoadError | null): void;
+  setGenerateHighlight(id: string | null): void;
+}
+
 /** A request to move the live player to a media time (the player consumes it). */
 export interface SeekRequest {
   sessionId: string;
@@ -345,6 +373,7 @@ export type AppState = ConnectionSlice &
   ClipsSlice &
   ReviewSlice &
   MonitorSlice &
+  GenerationsSlice &
   UiSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -545,14 +574,14 @@ const clipsSlice: Slice<ClipsSlice> = (set) => {
 };
 
 /**
- * Clip ids a batch of items may replace (old → new): an item for a clip not held, whose highlight
- * has an item for another clip (a re-render). Read before the upsert, which updates in place.
+ * Clip ids a batch of items may replace (old → new): a stream item for a clip not held, whose
+ * highlight has an item for another clip (a re-render; a generated video replaces nothing). Read before the upsert, which updates in place.
  */
 function replacements(map: ReviewBySession, items: readonly ReviewItem[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of items) {
     const entry = map[item.clip.sessionId];
-    if (!entry || entry.items.has(item.clip.id)) continue;
+    if (!entry || entry.items.has(item.clip.id) || isGenerated(item)) continue;
     const old = entry.byHighlight.get(item.highlight.id);
     if (old !== undefined) out.set(old, item.clip.id);
   }
@@ -662,6 +691,28 @@ const monitorSlice: Slice<MonitorSlice> = (set) => ({
   setMonitorRecords: (monitorRecords) => set({ monitorRecords }),
 });
 
+const generationsSlice: Slice<GenerationsSlice> = (set) => {
+  const update = (f: (g: GenerationsBySession) => GenerationsBySession) =>
+    set((s) => {
+      const next = f(s.generations);
+      return next === s.generations ? {} : { generations: next };
+    });
+  return {
+    generations: {},
+    generationStatus: null,
+    generationStatusError: null,
+    generateHighlightId: null,
+    beginGenerationsLoad: (sessionId) => update((g) => beginGenerationsLoad(g, sessionId)),
+    endGenerationsLoad: (sessionId, result) =>
+      update((g) => endGenerationsLoad(g, sessionId, result)),
+    upsertGeneration: (generation) => update((g) => upsertGeneration(g, generation)),
+    setGenerationStatus: (generationStatus) =>
+      set({ generationStatus, generationStatusError: null }),
+    setGenerationStatusError: (generationStatusError) => set({ generationStatusError }),
+    setGenerateHighlight: (generateHighlightId) => set({ generateHighlightId }),
+  };
+};
+
 const uiSlice =
   (systemLanguages: readonly string[]): Slice<UiSlice> =>
   (set) => {
@@ -700,6 +751,7 @@ export function createAppStore(init: StoreInit): AppStore {
     ...clipsSlice(...a),
     ...reviewSlice(...a),
     ...monitorSlice(...a),
+    ...generationsSlice(...a),
     ...uiSlice(init.systemLanguages)(...a),
   }));
 }
