@@ -28,6 +28,7 @@ export default defineConfig({
           'eval-detect': resolve(root, 'src-main/detect/eval/main.ts'),
           'asr-worker': resolve(root, 'src-main/asr/asr-worker.ts'),
           'image-worker': resolve(root, 'src-main/safety/image/image-worker.ts'),
+          'generate-worker': resolve(root, 'src-main/generate/worker.ts'),
         },
       },
     },

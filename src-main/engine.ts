@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../package.json';
-import type { UiLanguage } from './api/contract';
+import type { Clip, UiLanguage } from './api/contract';
 import type { Handlers } from './api/dispatch';
 import { createEventBus, type EventBus } from './api/events';
 import { createHandlers } from './api/handlers';
@@ -16,7 +16,10 @@ import { RecognizerService } from './asr/recognizer-service';
 import { ClipService } from './clips/service';
 import { DetectService } from './detect/service';
 import { MonitorService } from './monitor/service';
-import { ReviewService } from './review/service';
+import { type ReviewClips, ReviewService } from './review/service';
+import { GenerationService } from './generate/service';
+import { defaultGenerationWorkerPath, GenerationWorkerHost } from './generate/worker-host';
+import { generationClip, generationModels } from './generate/review-link';
 import { ImageChecker } from './safety/image';
 import type { PublishApi } from './api/handlers.review';
 import { CredentialVault, PublishService, type SafeStorageLike } from './publish';
@@ -166,13 +169,36 @@ export function createEngine(opts: EngineOptions): Engine {
     ...(opts.reveal ? { reveal: opts.reveal } : {}),
   });
   let imageChecker: ImageChecker | null = null;
+  // Generated videos (text-to-video) enter the review queue next to the stream clips.
+  const generatedClip = (id: string): Clip | null => {
+    const g = generate?.get(id) ?? null;
+    return g ? generationClip(g, store) : null;
+  };
+  const reviewClips: ReviewClips = {
+    list: (sid) =>
+      [
+        ...(generate?.list(sid) ?? []).flatMap((g) => {
+          const c = generationClip(g, store);
+          return c ? [c] : [];
+        }),
+        ...clips.list(sid),
+      ].sort((a, b) => b.createdAt - a.createdAt),
+    get: (id) => clips.get(id) ?? generatedClip(id),
+    path: (id) => {
+      const g = generate?.get(id);
+      if (g?.file) return join(dataDir, g.file);
+      return clips.path(id);
+    },
+    render: (hid, o, p) => clips.render(hid, o, p),
+    generated: (id) => generate?.get(id) ?? null,
+  };
   const review: ReviewService = new ReviewService({
     store,
     bus,
     logger,
     dataDir,
     queue,
-    clips,
+    clips: reviewClips,
     ffmpegPath,
     publisher: {
       enabledTargets: () =>
@@ -237,6 +263,49 @@ export function createEngine(opts: EngineOptions): Engine {
     list: (clipId) => publish.list(clipId),
     cancel: (clipId) => void publish.cancel(clipId),
   };
+  // The generation engine: a worker process owned by this process (absent when not built).
+  const workerPath = defaultGenerationWorkerPath();
+  const settingsNow = store.settings.getAll();
+  const genHost = workerPath
+    ? new GenerationWorkerHost({
+        workerPath,
+        provider: settingsNow['generate.provider'],
+        idleUnloadS: settingsNow['generate.idleUnloadS'],
+        logger,
+      })
+    : null;
+  const generate: GenerationService | null = genHost
+    ? new GenerationService({
+        queue,
+        dataDir,
+        logger,
+        runner: genHost,
+        ffmpegPath,
+        models: () => generationModels(dataDir),
+        defaultModel: () => store.settings.getAll()['generate.model'],
+        highlight: (id) => {
+          const h = store.highlights.get(id);
+          if (!h) return null;
+          let prompt = h.text;
+          try {
+            prompt = review.prompt(id).text || h.text;
+          } catch {
+            // No template fits: the transcript itself.
+          }
+          return { sessionId: h.sessionId, prompt };
+        },
+        onChange: (g) => {
+          bus.emit('generation.upserted', g);
+          const c = generationClip(g, store);
+          if (c) review.clipChanged(c);
+        },
+      })
+    : null;
+  if (genHost)
+    bus.on('settings.changed', (all) => {
+      genHost.setProvider(all['generate.provider']);
+      genHost.setIdleUnloadS(all['generate.idleUnloadS']);
+    });
   const monitor = new MonitorService({
     bus,
     queue,
@@ -269,6 +338,7 @@ export function createEngine(opts: EngineOptions): Engine {
     review,
     publish: publishApi,
     monitor,
+    ...(generate ? { generate } : {}),
     dataDir,
     appInfo: () => ({
       name: APP_NAME,
@@ -307,6 +377,8 @@ export function createEngine(opts: EngineOptions): Engine {
         detect.close();
         await queue.stop();
         monitor.close();
+        generate?.close();
+        await genHost?.close();
         publish.close();
         review.close();
         await imageChecker?.close();

@@ -7,7 +7,9 @@
  *                      detect: the labeled highlight set, precision/recall/delay;
  *                      clips: render speed, moment-to-clip latency, compose, queue, neighbour;
  *                      review: moment-to-published (folder + local S3), upload throughput, image
- *                      check, punch-in cost; review-ui: the review queue with 500 clips in Chromium)
+ *                      check, punch-in cost; review-ui: the review queue with 500 clips in Chromium;
+ *                      generate: the text-to-video loop's overhead over bare session.run, model
+ *                      load / worker cold start, peak memory, scheduler step cost)
  *   --replay-seconds N the --realtime replay for the moment-to-clip latency (default 90)
  * Targets (issue #3): preview latency p50 ≤ 2.5 s with 1 s segments; ingest CPU ≤ 10 % of one core
  * for 1080p30 6 Mbps with stream copy; main-process RSS flat; reconnect ≤ 2 s.
@@ -27,6 +29,8 @@ import { freePort } from '../testing/ports';
 import { benchAsr } from './asr-bench';
 import { benchClips } from './clips-bench';
 import { benchDetect } from './detect-bench';
+import { benchGenerate } from '../generate/bench';
+import { benchScheduler } from '../generate/scheduler-bench';
 import { benchReview } from './review-bench';
 import { benchReviewUi } from './review-ui-bench';
 import { percentile, round, slope } from './stats';
@@ -46,11 +50,19 @@ async function main(): Promise<void> {
     },
   });
   const only = values.only;
-  if (
-    only !== undefined &&
-    !['ingest', 'asr', 'detect', 'clips', 'review', 'review-ui'].includes(only)
-  )
-    throw new Error('--only takes ingest, asr, detect, clips, review or review-ui');
+  const parts = ['ingest', 'asr', 'detect', 'clips', 'review', 'review-ui', 'generate'];
+  if (only !== undefined && !parts.includes(only))
+    throw new Error(`--only takes ${parts.join(', ')}`);
+  if (only === 'generate') {
+    const generate = {
+      pipeline: await benchGenerate({ size: '832x480', frames: 81, steps: 10 }),
+      scheduler: benchScheduler(),
+    };
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'generate', machine: machine(), generate }, null, 2)}\n`,
+    );
+    return;
+  }
   if (only === 'review-ui') {
     const ui = await benchReviewUi({ clips: 500 });
     process.stdout.write(

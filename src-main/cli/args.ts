@@ -41,9 +41,11 @@ export type Command =
     }
   /** Parsed by the models command itself (src-main/cli/models.ts). */
   | { kind: 'models'; argv: string[] }
+  /** Parsed by the generate command itself (src-main/cli/generate.ts). */
+  | { kind: 'generate'; argv: string[] }
   | { kind: 'error'; message: string };
 
-export const COMMANDS = ['serve', 'process', 'models'] as const;
+export const COMMANDS = ['serve', 'process', 'models', 'generate'] as const;
 
 export const USAGE = `liveslice — live-stream highlights, transcribed, detected and clipped on your own machine
 
@@ -53,6 +55,8 @@ Usage:
                     [--preset e-commerce|gaming|talk-show] [--lexicon F.json] [--config F.json]
                     [--marks F] [--chat F.jsonl|ws://…] [--publish folder:DIR|webhook:URL|s3:ID]…
   liveslice models list | verify [ID] | pull ID [--mirror cn|global] | import [ID] DIR
+  liveslice generate --model M --prompt "…" --out F.mp4 [--frames N] [--size WxH] [--steps N]
+                     [--seed N] [--provider auto|cuda|tensorrt|dml|coreml|cpu] [--negative "…"]
   liveslice --help | --version
 
 Commands:
@@ -73,6 +77,10 @@ Commands:
             target:ID (a target saved in the app, or in --config's "publish": {"targets": […]});
             secrets come from LIVESLICE_SECRET_<ID> or the app's encrypted store. Clips held back
             are listed with the reason in report.json's held_back.
+
+  generate  Text-to-video with an ONNX export of a Wan2.x-style model (a manifest.json directory,
+            or models/tiny-t2v for the built-in test model): N frames (4k+1) at WxH, labelled
+            "AI生成 / AI-generated" with AIGC metadata. Slow: minutes on a GPU, far more on a CPU.
 
   models    Manage on-device models (speech recognition, keyword spotting): list them, verify
             installed files (size, sha256, no Git-LFS pointers), download one (explicit, resumable,
@@ -110,6 +118,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (first.startsWith('-')) return bad(`unknown option '${first}' (a command comes first)`);
   if (first === 'process') return parseProcess(rest);
   if (first === 'models') return { kind: 'models', argv: [...rest] };
+  if (first === 'generate') return { kind: 'generate', argv: [...rest] };
   if (first !== 'serve')
     return bad(`unknown command '${first}' (commands: ${COMMANDS.join(', ')})`);
 

@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger';
 import { StoreError } from '../store';
 import { parseCli, USAGE } from './args';
 import { runModels } from './models';
+import { runGenerate } from './generate';
 import { runProcess } from './process';
 
 export const EXIT = { ok: 0, failed: 1, badArgs: 2 } as const;
@@ -27,6 +28,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return serve(cmd);
     case 'process':
       return runProcess(cmd);
+    case 'generate': {
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        return await runGenerate(cmd.argv, (line) => process.stderr.write(`${line}\n`), {
+          signal: controller.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    }
     case 'models': {
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();

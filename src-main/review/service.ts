@@ -680,6 +680,8 @@ export class ReviewService {
   captions(clipId: string): CaptionCue[] {
     const clip = this.deps.clips.get(clipId);
     if (!clip) throw new ApiError('not_found', `No clip with id ${clipId}`);
+    // A generated video has no captions of the stream burned in.
+    if (this.deps.clips.generated?.(clipId)) return [];
     return this.cuesFor(clip);
   }
 
@@ -704,6 +706,8 @@ export class ReviewService {
   setCaptions(clipId: string, edits: ReadonlyArray<{ index: number; text: string }>): Clip {
     const clip = this.deps.clips.get(clipId);
     if (!clip) throw new ApiError('not_found', `No clip with id ${clipId}`);
+    if (this.deps.clips.generated?.(clipId))
+      throw new ApiError('bad_request', `Clip ${clipId} is a generated video: it has no captions`);
     const cues = new Map(this.cuesFor(clip).map((c) => [c.index, c]));
     for (const e of edits)
       if (!cues.has(e.index))
@@ -935,6 +939,11 @@ export class ReviewService {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }
+  }
+
+  /** A clip changed outside the clip stage's events (a generated video). */
+  clipChanged(clip: Clip): void {
+    this.onClip(clip);
   }
 
   private onClip(clip: Clip): void {
