@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { importT2vModel, isT2vExport } from '../generate/import';
 import {
   detectModelsInDir,
   findModel,
@@ -130,6 +131,14 @@ export async function runModels(argv: readonly string[], opts: RunModelsOptions)
         let id: string;
         const dir = resolve(rest[rest.length - 1]!);
         if (!(await isDir(dir))) return bad(`import: ${dir} is not a directory`);
+        // A text-to-video export brings its own manifest.json (files, roles, checksums, shapes).
+        if (await isT2vExport(dir)) {
+          const r = await importT2vModel(dataDir, dir, rest.length === 2 ? rest[0] : undefined);
+          opts.out(
+            `Imported text-to-video model ${r.id} into ${r.dir} (${r.files} files, ${r.bytes} bytes; all verified).`,
+          );
+          return MODELS_EXIT.ok;
+        }
         if (rest.length === 2) {
           const m = knownId(rest[0]!);
           if (typeof m === 'string') return bad(m);

@@ -1,4 +1,5 @@
 /** The model manager as the API contract sees it: plain data, clear errors. */
+import { importT2vModel, isT2vExport } from '../generate/import';
 import { ApiError, type ModelInfo } from '../api/contract';
 import { findModel, getManifest, totalBytes } from './manifest';
 import { detectModelsInDir, importModel, pullModel } from './store';
@@ -26,6 +27,11 @@ export async function importModelFrom(
   id?: string,
 ): Promise<ModelInfo[]> {
   try {
+    // A text-to-video export (its own manifest.json): verified, copied, listed by generate.status.
+    if (await isT2vExport(dir)) {
+      await importT2vModel(dataDir, dir, id);
+      return listModels(dataDir);
+    }
     let target = id;
     if (!target) {
       const found = await detectModelsInDir(dir);
