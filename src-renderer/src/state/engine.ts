@@ -2,6 +2,7 @@
  * The link between the engine client and the UI state: events feed the slices, every (re)connect
  * reloads what may have changed while away, and user actions call the engine and report failures.
  */
+import { singleFlight } from './singleFlight';
 import type {
   CaptionStyle,
   Clip,
@@ -240,65 +241,41 @@ export function connectEngine(
     ]);
   };
 
-  const transcriptLoads = new Map<string, Promise<void>>();
-  const loadTranscript = (sessionId: string): Promise<void> => {
-    const running = transcriptLoads.get(sessionId);
-    if (running) return running;
-    const run = async () => {
-      state().beginTranscriptLoad(sessionId);
-      for (;;) {
-        const list = state().transcripts[sessionId]?.utterances ?? [];
-        const afterSeq = list.length > 0 ? (list[list.length - 1]?.seq ?? -1) : -1;
-        const r = await outcome(() =>
-          client.call('transcript.list', { sessionId, afterSeq, limit: TRANSCRIPT_PAGE }),
-        );
-        if (!r.ok) {
-          state().endTranscriptLoad(sessionId, { message: r.message, code: r.code });
-          return;
-        }
-        state().addUtterances(sessionId, r.value.utterances);
-        if (r.value.utterances.length < TRANSCRIPT_PAGE) break;
+  const loadTranscript = singleFlight(async (sessionId: string): Promise<void> => {
+    state().beginTranscriptLoad(sessionId);
+    for (;;) {
+      const list = state().transcripts[sessionId]?.utterances ?? [];
+      const afterSeq = list.length > 0 ? (list[list.length - 1]?.seq ?? -1) : -1;
+      const r = await outcome(() =>
+        client.call('transcript.list', { sessionId, afterSeq, limit: TRANSCRIPT_PAGE }),
+      );
+      if (!r.ok) {
+        state().endTranscriptLoad(sessionId, { message: r.message, code: r.code });
+        return;
       }
-      state().endTranscriptLoad(sessionId, null);
-    };
-    const p = run().finally(() => transcriptLoads.delete(sessionId));
-    transcriptLoads.set(sessionId, p);
-    return p;
-  };
+      state().addUtterances(sessionId, r.value.utterances);
+      if (r.value.utterances.length < TRANSCRIPT_PAGE) break;
+    }
+    state().endTranscriptLoad(sessionId, null);
+  });
 
-  const highlightLoads = new Map<string, Promise<void>>();
-  const loadHighlights = (sessionId: string): Promise<void> => {
-    const running = highlightLoads.get(sessionId);
-    if (running) return running;
-    const run = async () => {
-      state().beginHighlightsLoad(sessionId);
-      const r = await outcome(() => client.call('highlights.list', { sessionId }));
-      state().endHighlightsLoad(
-        sessionId,
-        r.ok ? { highlights: r.value.highlights } : { message: r.message, code: r.code },
-      );
-    };
-    const p = run().finally(() => highlightLoads.delete(sessionId));
-    highlightLoads.set(sessionId, p);
-    return p;
-  };
+  const loadHighlights = singleFlight(async (sessionId: string): Promise<void> => {
+    state().beginHighlightsLoad(sessionId);
+    const r = await outcome(() => client.call('highlights.list', { sessionId }));
+    state().endHighlightsLoad(
+      sessionId,
+      r.ok ? { highlights: r.value.highlights } : { message: r.message, code: r.code },
+    );
+  });
 
-  const clipLoads = new Map<string, Promise<void>>();
-  const loadClips = (sessionId: string): Promise<void> => {
-    const running = clipLoads.get(sessionId);
-    if (running) return running;
-    const run = async () => {
-      state().beginClipsLoad(sessionId);
-      const r = await outcome(() => client.call('clips.list', { sessionId }));
-      state().endClipsLoad(
-        sessionId,
-        r.ok ? { clips: r.value.clips } : { message: r.message, code: r.code },
-      );
-    };
-    const p = run().finally(() => clipLoads.delete(sessionId));
-    clipLoads.set(sessionId, p);
-    return p;
-  };
+  const loadClips = singleFlight(async (sessionId: string): Promise<void> => {
+    state().beginClipsLoad(sessionId);
+    const r = await outcome(() => client.call('clips.list', { sessionId }));
+    state().endClipsLoad(
+      sessionId,
+      r.ok ? { clips: r.value.clips } : { message: r.message, code: r.code },
+    );
+  });
 
   const findHighlight = (id: string): Highlight | null => {
     for (const s of Object.values(state().highlights)) {

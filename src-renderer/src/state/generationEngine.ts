@@ -4,6 +4,7 @@
  * operator starts and cancels jobs. Per-session lists load when a session is shown (the
  * component asks again on a reconnect, as for clips).
  */
+import { singleFlight } from './singleFlight';
 import type { Generation, MethodInput, Settings } from '../contract';
 import { toApiError } from '../api/decode';
 import type { RendererClient } from '../api/types';
@@ -72,22 +73,14 @@ export function connectGeneration(client: RendererClient, store: AppStore): Gene
     if (status !== null && changesWorker(known, g)) void loadStatus();
   };
 
-  const loads = new Map<string, Promise<void>>();
-  const loadGenerations = (sessionId: string): Promise<void> => {
-    const running = loads.get(sessionId);
-    if (running) return running;
-    const run = async () => {
-      state().beginGenerationsLoad(sessionId);
-      const r = await outcome(() => client.call('generate.list', { sessionId }));
-      state().endGenerationsLoad(
-        sessionId,
-        r.ok ? { generations: r.value.generations } : { message: r.message, code: r.code },
-      );
-    };
-    const p = run().finally(() => loads.delete(sessionId));
-    loads.set(sessionId, p);
-    return p;
-  };
+  const loadGenerations = singleFlight(async (sessionId: string): Promise<void> => {
+    state().beginGenerationsLoad(sessionId);
+    const r = await outcome(() => client.call('generate.list', { sessionId }));
+    state().endGenerationsLoad(
+      sessionId,
+      r.ok ? { generations: r.value.generations } : { message: r.message, code: r.code },
+    );
+  });
 
   let lastSettings: Settings | null = state().settings;
   const onSettings = (settings: Settings) => {

@@ -4,6 +4,7 @@
  * are shown at once and stay shown while the engine's answer is on its way (an event sent before
  * the engine saw the decision must not flip it back).
  */
+import { singleFlight } from './singleFlight';
 import type {
   CaptionCue,
   Clip,
@@ -159,25 +160,17 @@ export function connectReview(
     state().upsertReviewItems(shown);
   };
 
-  const reviewLoads = new Map<string, Promise<void>>();
-  const loadReview = (sessionId: string): Promise<void> => {
-    const running = reviewLoads.get(sessionId);
-    if (running) return running;
-    const run = async () => {
-      state().beginReviewLoad(sessionId);
-      const r = await request('review.list', { sessionId, limit: REVIEW_LIMIT });
-      if (r.ok) {
-        const items = r.value.items.map((item) => {
-          const pending = pendingDecisions.get(item.clip.id);
-          return pending ? withDecision(item, pending.decision, Date.now()) : item;
-        });
-        state().endReviewLoad(sessionId, { items });
-      } else state().endReviewLoad(sessionId, { message: r.message, code: r.code });
-    };
-    const p = run().finally(() => reviewLoads.delete(sessionId));
-    reviewLoads.set(sessionId, p);
-    return p;
-  };
+  const loadReview = singleFlight(async (sessionId: string): Promise<void> => {
+    state().beginReviewLoad(sessionId);
+    const r = await request('review.list', { sessionId, limit: REVIEW_LIMIT });
+    if (r.ok) {
+      const items = r.value.items.map((item) => {
+        const pending = pendingDecisions.get(item.clip.id);
+        return pending ? withDecision(item, pending.decision, Date.now()) : item;
+      });
+      state().endReviewLoad(sessionId, { items });
+    } else state().endReviewLoad(sessionId, { message: r.message, code: r.code });
+  });
 
   const loadSamples = async () => {
     const r = await request('monitor.samples', {});
