@@ -1,11 +1,11 @@
-/** Starts a speech worker process (keyword spotter, recognizer) the way both hosts need it. */
+/** Starts a worker process (keyword spotter, recognizer, text-to-video) the way every host needs it. */
 import { type ChildProcess, fork } from 'node:child_process';
 
 /**
  * A Node child with structured-clone IPC (typed arrays cross as they are), stderr piped for the
  * host's diagnostics, and Electron's binary acting as plain Node when the app runs it.
  */
-export function forkSpeechWorker(workerPath: string): ChildProcess {
+export function forkWorker(workerPath: string): ChildProcess {
   return fork(workerPath, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

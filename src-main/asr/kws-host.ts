@@ -5,7 +5,7 @@
  * changes no keyword. Keywords come back on the session's media clock.
  */
 import type { ChildProcess } from 'node:child_process';
-import { forkSpeechWorker } from './fork-worker';
+import { forkWorker } from './fork-worker';
 import type { FromWorker, KwsModelFiles, ToWorker } from './worker-protocol';
 
 export interface KeywordHit {
@@ -119,7 +119,7 @@ export class KwsHost {
   private spawnWorker(): void {
     const child = this.opts.spawn
       ? this.opts.spawn(this.opts.workerPath)
-      : forkSpeechWorker(this.opts.workerPath);
+      : forkWorker(this.opts.workerPath);
     this.child = child;
     this.ready = false;
     child.stderr?.resume();

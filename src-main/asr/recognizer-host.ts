@@ -7,7 +7,7 @@
  * replayed forever.
  */
 import type { ChildProcess } from 'node:child_process';
-import { forkSpeechWorker } from './fork-worker';
+import { forkWorker } from './fork-worker';
 import type {
   FinalResult,
   FromRecognizer,
@@ -183,7 +183,7 @@ export class RecognizerHost {
     if (this.closed) return;
     const child = this.opts.spawn
       ? this.opts.spawn(this.opts.workerPath)
-      : forkSpeechWorker(this.opts.workerPath);
+      : forkWorker(this.opts.workerPath);
     this.child = child;
     this.ready = false;
     this.processedUpTo = -Infinity;

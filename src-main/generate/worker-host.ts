@@ -5,7 +5,8 @@
  * stop within the grace time: one step of a large model can run for many seconds and cannot be
  * interrupted, and ending the process is what frees the GPU memory. The next job starts a new one.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkWorker } from '../asr/fork-worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger';
@@ -64,18 +65,8 @@ export function defaultGenerationWorkerPath(): string | null {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-/**
- * A Node child with structured-clone IPC (typed arrays cross as they are) and stderr kept for
- * diagnostics; Electron's binary acts as plain Node for it.
- */
-export function forkGenerationWorker(workerPath: string): ChildProcess {
-  return fork(workerPath, [], {
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    execArgv: [],
-  });
-}
+/** The same child process as the speech workers: structured-clone IPC, stderr kept, plain Node. */
+export const forkGenerationWorker: (workerPath: string) => ChildProcess = forkWorker;
 
 interface Pending {
   resolve(m: FromGenerationWorker): void;
