@@ -9,6 +9,7 @@ import {
 import { useAppState, useEngine, useT } from '../state/context';
 import { clipSettingChanges, toForm, type ClipSettingsForm as Form } from './clipSettings';
 import { CAPTION_STYLES, OUTPUT_PRESETS } from './labels';
+import { FailureLine } from '../components/FailureLine';
 
 /** Defaults for every new clip: auto-render, size, framing, captions, copyright, watermark. */
 export function ClipSettingsDialog(props: { onClose: () => void }) {
@@ -178,10 +179,11 @@ export function ClipSettingsDialog(props: { onClose: () => void }) {
           </label>
         </div>
         {problem && (
-          <p className="field-error" data-testid="clip-settings-error" role="alert">
-            {t('clipSettings.failed', { message: problem.message })}{' '}
-            <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-          </p>
+          <FailureLine
+            testId="clip-settings-error"
+            text={t('clipSettings.failed', { message: problem.message })}
+            code={problem.code}
+          />
         )}
         {saved && (
           <p className="ok" data-testid="clip-settings-saved" role="status">

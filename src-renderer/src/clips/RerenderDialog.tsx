@@ -23,6 +23,7 @@ import {
 } from './cropBox';
 import { CropBoxEditor } from './CropBoxEditor';
 import { CAPTION_STYLES, OUTPUT_PRESETS, REFRAME_MODES } from './labels';
+import { FailureLine } from '../components/FailureLine';
 
 /** The frame assumed when neither the still nor the ingest reports a size. */
 const FALLBACK_FRAME = { width: 1280, height: 720 };
@@ -193,10 +194,11 @@ export function RerenderDialog(props: { highlight: Highlight; onClose: () => voi
           </label>
         </div>
         {problem && (
-          <p className="field-error" data-testid="rerender-error" role="alert">
-            {t('rerender.failed', { message: problem.message })}{' '}
-            <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-          </p>
+          <FailureLine
+            testId="rerender-error"
+            text={t('rerender.failed', { message: problem.message })}
+            code={problem.code}
+          />
         )}
         <div className="dialog__buttons">
           <button type="submit" className="primary" data-testid="rerender-submit" disabled={busy}>

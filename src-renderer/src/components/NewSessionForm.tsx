@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ErrorCode } from '../contract';
 import { useEngine, useT } from '../state/context';
+import { FailureLine } from './FailureLine';
 
 /** Creates a session; the engine validates the title and its message is shown inline. */
 export function NewSessionForm() {
@@ -46,10 +47,12 @@ export function NewSessionForm() {
         {busy ? t('sessions.creating') : t('sessions.create')}
       </button>
       {error && (
-        <p id={errorId} className="field-error" data-testid="new-session-error" role="alert">
-          {t('sessions.createFailed', { message: error.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${error.code}`)}</span>
-        </p>
+        <FailureLine
+          id={errorId}
+          testId="new-session-error"
+          text={t('sessions.createFailed', { message: error.message })}
+          code={error.code}
+        />
       )}
     </form>
   );

@@ -15,6 +15,7 @@ import {
   type GenerateForm,
   type GenerateProblems,
 } from './generateForm';
+import { FailureLine } from '../components/FailureLine';
 
 /**
  * "Generate video (AI)" for one highlight: the prompt (the highlight's own to start with),
@@ -153,10 +154,11 @@ export function GenerateDialog(props: { highlight: Highlight; onClose: () => voi
           </label>
         </div>
         {refusal && (
-          <p className="field-error" data-testid="generate-error" role="alert">
-            {t('generate.failed', { message: refusal.message })}{' '}
-            <span className="field-error__hint">{t(`hint.${refusal.code}`)}</span>
-          </p>
+          <FailureLine
+            testId="generate-error"
+            text={t('generate.failed', { message: refusal.message })}
+            code={refusal.code}
+          />
         )}
         <div className="dialog__buttons">
           <button type="submit" className="primary" data-testid="generate-submit" disabled={busy}>

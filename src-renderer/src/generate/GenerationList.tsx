@@ -4,6 +4,7 @@ import type { Translate } from '../i18n/language';
 import { mediaUrl } from '../live/mediaUrl';
 import { useAppState, useEngine, useT } from '../state/context';
 import { formatEta, generationsOf, isActive, progressPercent } from '../state/generations';
+import { FailureLine } from '../components/FailureLine';
 
 /** The line under a job's state: step i/N, ETA and the provider, as far as they are known. */
 export function progressText(t: Translate, g: Generation): string {
@@ -182,13 +183,15 @@ export function GenerationList(props: { sessionId: string; highlightId: string |
       </h3>
       {body}
       {entry?.error && (
-        <p className="field-error" data-testid="generations-error" role="alert">
-          {t('generate.loadFailed', { message: entry.error.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${entry.error.code}`)}</span>{' '}
+        <FailureLine
+          testId="generations-error"
+          text={t('generate.loadFailed', { message: entry.error.message })}
+          code={entry.error.code}
+        >
           <button type="button" onClick={() => void actions.generate.loadGenerations(sessionId)}>
             {t('highlights.retry')}
           </button>
-        </p>
+        </FailureLine>
       )}
     </section>
   );

@@ -11,6 +11,7 @@ import {
   type DetectField,
   type DetectForm,
 } from './detectForm';
+import { FailureLine } from '../components/FailureLine';
 
 type Presets = ReadonlyArray<{ name: string; settings: DetectSettings }>;
 
@@ -148,12 +149,11 @@ export function DetectSettingsDialog(props: { onClose: () => void }) {
           </div>
         ))}
         {problem && (
-          <p className="field-error" data-testid="detect-error" role="alert">
-            {t('detect.failed', { message: problem.message })}
-            {problem.code !== null && (
-              <span className="field-error__hint"> {t(`hint.${problem.code}`)}</span>
-            )}
-          </p>
+          <FailureLine
+            testId="detect-error"
+            text={t('detect.failed', { message: problem.message })}
+            code={problem.code}
+          />
         )}
         {saved && (
           <p className="ok" data-testid="detect-saved" role="status">

@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type React
 import type { ErrorCode, IngestSourceInput } from '../contract';
 import { useAppState, useEngine, useT } from '../state/context';
 import { CopyField } from './CopyField';
+import { FailureLine } from '../components/FailureLine';
 
 export const SOURCE_TABS = ['rtmp', 'srt', 'url', 'file'] as const;
 export type SourceTab = (typeof SOURCE_TABS)[number];
@@ -42,10 +43,12 @@ function StartError(props: { error: Failure | null; id: string }) {
   const t = useT();
   if (!props.error) return null;
   return (
-    <p id={props.id} className="field-error" data-testid="ingest-error" role="alert">
-      {t('source.startFailed', { message: props.error.message })}{' '}
-      <span className="field-error__hint">{t(`hint.${props.error.code}`)}</span>
-    </p>
+    <FailureLine
+      id={props.id}
+      testId="ingest-error"
+      text={t('source.startFailed', { message: props.error.message })}
+      code={props.error.code}
+    />
   );
 }
 

@@ -4,6 +4,7 @@ import type { MonitorRecord } from '../contract';
 import { useAppState, useEngine, useT } from '../state/context';
 import { formatMs, stageStats, STAGES, totals } from '../state/monitor';
 import { LatencyChart, QueueChart, ThroughputChart } from './Charts';
+import { FailureLine } from '../components/FailureLine';
 
 /** Records shown in the table (the newest); the export has them all. */
 const TABLE_ROWS = 50;
@@ -171,10 +172,11 @@ export function MonitorBoard() {
             })}
       </p>
       {records.status === 'error' && records.error && (
-        <p className="field-error" role="alert" data-testid="monitor-error">
-          {t('monitor.recordsFailed', { message: records.error.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${records.error.code}`)}</span>
-        </p>
+        <FailureLine
+          testId="monitor-error"
+          text={t('monitor.recordsFailed', { message: records.error.message })}
+          code={records.error.code}
+        />
       )}
       {exportError !== null && (
         <p className="field-error" role="alert">

@@ -12,6 +12,7 @@ import { useAppState, useEngine, useT } from '../state/context';
 import { findClip } from '../state/clips';
 import { filterHighlights } from '../state/highlights';
 import { Pane } from './Pane';
+import { FailureLine } from '../components/FailureLine';
 
 const NONE: readonly Highlight[] = [];
 
@@ -78,23 +79,27 @@ function SessionHighlights(props: { sessionId: string }) {
       {previewId !== null && <ClipPreview key={previewId} clipId={previewId} />}
       {body}
       {clipsError && (
-        <p className="field-error" data-testid="clips-error" role="alert">
-          {t('clips.loadFailed', { message: clipsError.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${clipsError.code}`)}</span>{' '}
+        <FailureLine
+          testId="clips-error"
+          text={t('clips.loadFailed', { message: clipsError.message })}
+          code={clipsError.code}
+        >
           <button type="button" onClick={() => void actions.loadClips(sessionId)}>
             {t('highlights.retry')}
           </button>
-        </p>
+        </FailureLine>
       )}
       {rerender && <RerenderDialog highlight={rerender} onClose={() => setRerender(null)} />}
       {error && (
-        <p className="field-error" data-testid="highlights-error" role="alert">
-          {t('highlights.loadFailed', { message: error.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${error.code}`)}</span>{' '}
+        <FailureLine
+          testId="highlights-error"
+          text={t('highlights.loadFailed', { message: error.message })}
+          code={error.code}
+        >
           <button type="button" onClick={() => void actions.loadHighlights(sessionId)}>
             {t('highlights.retry')}
           </button>
-        </p>
+        </FailureLine>
       )}
       <p className="pane__context" data-testid="highlights-count" aria-live="polite">
         {t('highlights.count', { shown: shown.length, total: all.length })}

@@ -7,6 +7,7 @@ import { ReviewTools, ReviewToolbar } from '../review/ReviewToolbar';
 import { useAppState, useEngine, useT } from '../state/context';
 import { pendingCount, shownIds } from '../state/review';
 import { Pane } from './Pane';
+import { FailureLine } from '../components/FailureLine';
 
 /** The dialog the pane opened for one item (E, an override, captions). */
 function ItemDialog() {
@@ -83,13 +84,15 @@ function SessionReview(props: { sessionId: string }) {
       <ReviewToolbar sessionId={sessionId} shown={shown} total={total} pending={pending} />
       {body}
       {entry?.error && (
-        <p className="field-error" data-testid="review-error" role="alert">
-          {t('review.loadFailed', { message: entry.error.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${entry.error.code}`)}</span>{' '}
+        <FailureLine
+          testId="review-error"
+          text={t('review.loadFailed', { message: entry.error.message })}
+          code={entry.error.code}
+        >
           <button type="button" onClick={() => void actions.review.loadReview(sessionId)}>
             {t('highlights.retry')}
           </button>
-        </p>
+        </FailureLine>
       )}
       {current ? (
         <ReviewDetail key={current.clip.id} item={current} />

@@ -24,6 +24,7 @@ import {
 } from '../transcript/search';
 import { isAtBottom, scrollTopToCenter, visibleRange } from '../transcript/windowing';
 import { Pane } from './Pane';
+import { FailureLine } from '../components/FailureLine';
 
 /** Every line's height in px (the CSS gives .transcript__line the same). */
 export const ROW_HEIGHT = 24;
@@ -371,10 +372,13 @@ function SessionTranscript(props: { sessionId: string }) {
     </button>
   );
   const errorLine = error && (
-    <p className="field-error" data-testid="transcript-error" role="alert">
-      {t('transcript.loadFailed', { message: error.message })}{' '}
-      <span className="field-error__hint">{t(`hint.${error.code}`)}</span> {retry}
-    </p>
+    <FailureLine
+      testId="transcript-error"
+      text={t('transcript.loadFailed', { message: error.message })}
+      code={error.code}
+    >
+      {retry}
+    </FailureLine>
   );
 
   const chips = <KeywordChips sessionId={sessionId} />;

@@ -11,6 +11,7 @@ import {
   type DraftProblem,
   type EnhanceDraft,
 } from './drafts';
+import { FailureLine } from '../components/FailureLine';
 
 /** What a row may match: any highlight, the detector's categories, marks and audio peaks. */
 const MATCH_CATEGORIES: readonly string[] = ['*', ...CATEGORIES, 'manual', 'audio'];
@@ -259,12 +260,11 @@ export function EnhanceDialog(props: { onClose: () => void }) {
         )}
       </div>
       {problem && problem.row === null && (
-        <p className="field-error" role="alert" data-testid="enhance-error">
-          {t('enhance.failed', { message: problem.message })}
-          {problem.code !== null && (
-            <span className="field-error__hint"> {t(`hint.${problem.code}`)}</span>
-          )}
-        </p>
+        <FailureLine
+          testId="enhance-error"
+          text={t('enhance.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {done && (
         <p className="ok" role="status" data-testid="enhance-done">

@@ -9,6 +9,7 @@ import {
   type DraftProblem,
   type ProductDraft,
 } from './drafts';
+import { FailureLine } from '../components/FailureLine';
 
 type Problem = { message: string; code: ErrorCode | null; row: number | null };
 
@@ -237,12 +238,11 @@ export function ProductsDialog(props: { onClose: () => void }) {
         </div>
       </fieldset>
       {problem && (
-        <p className="field-error" role="alert" data-testid="products-error">
-          {t('products.failed', { message: problem.message })}
-          {problem.code !== null && (
-            <span className="field-error__hint"> {t(`hint.${problem.code}`)}</span>
-          )}
-        </p>
+        <FailureLine
+          testId="products-error"
+          text={t('products.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {done && (
         <p className="ok" role="status" data-testid="products-done">

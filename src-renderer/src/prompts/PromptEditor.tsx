@@ -4,6 +4,7 @@ import { SETTING_DEFAULTS } from '../contract';
 import { useAppState, useEngine, useT } from '../state/context';
 import { insertAt, PROMPT_VARIABLES, variableToken, type PreviewState } from './preview';
 import { usePreview } from './usePreview';
+import { FailureLine } from '../components/FailureLine';
 
 const NO_TEMPLATES: readonly PromptTemplate[] = [];
 
@@ -247,10 +248,11 @@ function PromptForm(props: {
         </dl>
       </details>
       {problem && (
-        <p className="field-error" role="alert" data-testid="prompt-error">
-          {t('prompt.saveFailed', { message: problem.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-        </p>
+        <FailureLine
+          testId="prompt-error"
+          text={t('prompt.saveFailed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {saved && (
         <p className="ok" role="status" data-testid="prompt-saved">
@@ -319,10 +321,11 @@ export function PromptEditor(props: {
 
   if (!prompt) {
     return problem ? (
-      <p className="field-error" role="alert" data-testid="prompt-load-error">
-        {t('prompt.loadFailed', { message: problem.message })}{' '}
-        <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-      </p>
+      <FailureLine
+        testId="prompt-load-error"
+        text={t('prompt.loadFailed', { message: problem.message })}
+        code={problem.code}
+      />
     ) : (
       <p className="pane__context" data-testid="prompt-loading">
         {t('prompt.loading')}

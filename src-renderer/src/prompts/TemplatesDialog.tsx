@@ -4,6 +4,7 @@ import { downloadText } from '../components/download';
 import type { ErrorCode, PromptLanguage, PromptTemplate } from '../contract';
 import { useAppState, useEngine, useT } from '../state/context';
 import { PROMPT_VARIABLES, variableToken } from './preview';
+import { FailureLine } from '../components/FailureLine';
 
 interface Draft {
   /** null: a new template (its id is typed). */
@@ -304,12 +305,11 @@ export function TemplatesDialog(props: { onClose: () => void }) {
         )}
       </div>
       {problem && (
-        <p className="field-error" role="alert" data-testid="templates-error">
-          {t('templates.failed', { message: problem.message })}
-          {problem.code !== null && (
-            <span className="field-error__hint"> {t(`hint.${problem.code}`)}</span>
-          )}
-        </p>
+        <FailureLine
+          testId="templates-error"
+          text={t('templates.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {done && (
         <p className="ok" role="status" data-testid="templates-done">

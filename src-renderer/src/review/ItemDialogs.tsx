@@ -3,6 +3,7 @@ import { Dialog } from '../components/Dialog';
 import type { CaptionCue, ErrorCode, ReviewItem } from '../contract';
 import { PromptEditor } from '../prompts/PromptEditor';
 import { useEngine, useT } from '../state/context';
+import { FailureLine } from '../components/FailureLine';
 
 /** The shortest override reason the engine takes (after trimming). */
 export const MIN_OVERRIDE_REASON = 3;
@@ -60,10 +61,11 @@ export function OverrideDialog(props: { item: ReviewItem; onClose: () => void })
           <span className="hint">{t('override.hint', { min: MIN_OVERRIDE_REASON })}</span>
         </label>
         {problem && (
-          <p className="field-error" role="alert" data-testid="override-error">
-            {t('override.failed', { message: problem.message })}{' '}
-            <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-          </p>
+          <FailureLine
+            testId="override-error"
+            text={t('override.failed', { message: problem.message })}
+            code={problem.code}
+          />
         )}
         <div className="dialog__buttons">
           <button
@@ -167,10 +169,11 @@ export function CaptionsDialog(props: { item: ReviewItem; onClose: () => void })
         </ol>
       )}
       {problem && (
-        <p className="field-error" role="alert" data-testid="captions-error">
-          {t('captions.failed', { message: problem.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-        </p>
+        <FailureLine
+          testId="captions-error"
+          text={t('captions.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       <div className="dialog__buttons">
         <button

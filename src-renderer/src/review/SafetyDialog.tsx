@@ -12,6 +12,7 @@ import {
   type SafetyCategory,
   type SafetyDraft,
 } from './safetyDraft';
+import { FailureLine } from '../components/FailureLine';
 
 /** Rows rendered at most (the filter finds the others); the row an error names is always shown. */
 const MAX_ROWS = 300;
@@ -377,12 +378,11 @@ export function SafetyDialog(props: { onClose: () => void }) {
         )}
       </div>
       {problem && problem.row === null && (
-        <p className="field-error" role="alert" data-testid="safety-error">
-          {t('safety.failed', { message: problem.message })}
-          {problem.code !== null && (
-            <span className="field-error__hint"> {t(`hint.${problem.code}`)}</span>
-          )}
-        </p>
+        <FailureLine
+          testId="safety-error"
+          text={t('safety.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {done && (
         <p className="ok" role="status" data-testid="safety-done">

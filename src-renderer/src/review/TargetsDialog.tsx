@@ -13,6 +13,7 @@ import {
   type TargetForm,
   type TargetKind,
 } from './targetForm';
+import { FailureLine } from '../components/FailureLine';
 
 type Tested = { id: string; ok: boolean; message: string } | null;
 
@@ -246,10 +247,11 @@ function TargetEditor(props: {
         {t('targets.enabled')}
       </label>
       {problem && (
-        <p className="field-error" role="alert" data-testid="target-error">
-          {t('targets.saveFailed', { message: problem.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-        </p>
+        <FailureLine
+          testId="target-error"
+          text={t('targets.saveFailed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       <div className="dialog__buttons">
         <button type="submit" className="primary" data-testid="target-save" disabled={busy}>
@@ -411,10 +413,11 @@ export function TargetsDialog(props: { onClose: () => void }) {
         </ul>
       )}
       {problem && (
-        <p className="field-error" role="alert" data-testid="targets-error">
-          {t('targets.failed', { message: problem.message })}{' '}
-          <span className="field-error__hint">{t(`hint.${problem.code}`)}</span>
-        </p>
+        <FailureLine
+          testId="targets-error"
+          text={t('targets.failed', { message: problem.message })}
+          code={problem.code}
+        />
       )}
       {editing ? (
         <TargetEditor
