@@ -201,8 +201,7 @@ export function createEngine(opts: EngineOptions): Engine {
     clips: reviewClips,
     ffmpegPath,
     publisher: {
-      enabledTargets: () =>
-        opts.autoPublishTo ?? publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
+      enabledTargets: () => opts.autoPublishTo ?? enabledTargets(),
       publish: (clipId, ids) =>
         publish.publish(clipId, ids, { explicit: opts.autoPublishTo !== undefined }),
       list: (clipId) => publish.list(clipId),
@@ -220,6 +219,8 @@ export function createEngine(opts: EngineOptions): Engine {
     autoPublish: opts.autoPublishTo !== undefined,
     onSegment: (cb) => ingest.onSegment(cb),
   });
+  const enabledTargets = (): string[] =>
+    publish.targets().flatMap((t) => (t.enabled ? [t.id] : []));
   const vault = new CredentialVault({
     db: store.db,
     dataDir,
@@ -254,7 +255,7 @@ export function createEngine(opts: EngineOptions): Engine {
     saveTarget: (t, secret) => void publish.saveTarget(t, secret),
     deleteTarget: (id) => publish.deleteTarget(id),
     testTarget: (id) => publish.testTarget(id),
-    enabledTargets: () => publish.targets().flatMap((t) => (t.enabled ? [t.id] : [])),
+    enabledTargets,
     publish: (clipId, ids) => publish.publish(clipId, ids),
     retry: (clipId, targetId) => {
       publish.retry(clipId, targetId);

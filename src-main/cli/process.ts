@@ -90,8 +90,9 @@ export async function runProcess(
   let sideInputs: SideInputs;
   let publishPlan: PublishPlan;
   try {
-    sideInputs = readSideInputs(opts);
-    publishPlan = readPublishPlan(opts);
+    const configText = opts.config !== null ? readSmallText(opts.config) : null;
+    sideInputs = readSideInputs(opts, configText);
+    publishPlan = readPublishPlan(opts, configText);
   } catch (err) {
     say(`liveslice: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof TargetError ? EXIT_USAGE : EXIT_INPUT;
@@ -396,11 +397,12 @@ interface PublishPlan {
 }
 
 /** --publish specs and the config file's "publish" section, checked before anything starts. */
-function readPublishPlan(opts: ProcessOptions): PublishPlan {
+function readPublishPlan(opts: ProcessOptions, configText: string | null): PublishPlan {
   const specs = opts.publish.map((s) => parseTargetSpec(s));
   let config: PublishConfig | null = null;
-  if (opts.config !== null) {
-    const raw = (JSON.parse(readSmallText(opts.config)) as { publish?: unknown }).publish;
+  // readSideInputs has already refused a config that is not JSON.
+  if (opts.config !== null && configText !== null) {
+    const raw = (JSON.parse(configText) as { publish?: unknown }).publish;
     if (raw !== undefined) {
       try {
         config = parsePublishConfig(raw);
@@ -447,8 +449,7 @@ interface SideInputs {
 }
 
 /** --preset, --config, --lexicon, --marks and --chat, read and checked before anything starts. */
-function readSideInputs(opts: ProcessOptions): SideInputs {
-  const config = opts.config !== null ? readSmallText(opts.config) : null;
+function readSideInputs(opts: ProcessOptions, config: string | null): SideInputs {
   let lexicon: unknown;
   if (opts.lexicon !== null) {
     const text = readSmallText(opts.lexicon);

@@ -76,14 +76,17 @@ export class FramePrecheck {
       this.score(h.sessionId, s);
   }
 
+  /** A segment closed: scored now when it is a sampled one inside an open window. */
   segment(sessionId: string, seq: number): void {
+    // Odd segments are never sampled while the window is open (a short window scores them late).
+    if (seq % STEP !== 0) return;
     const windows = this.windows.get(sessionId);
     if (!windows?.size || !this.deps.checker()) return;
     const seg = this.deps.store.dvr.lastSegment(sessionId);
     if (!seg || seg.seq !== seq) return;
+    const end = seg.media_start + seg.duration;
     for (const w of windows.values())
-      if (sampleSegments([seg], w.start, w.end).length && seq % STEP === 0)
-        this.score(sessionId, seg);
+      if (seg.media_start < w.end && end > w.start) return this.score(sessionId, seg);
   }
 
   /** The window's verdict from its sampled frames (scoring the missing ones now); null without DVR. */

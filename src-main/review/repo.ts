@@ -105,6 +105,9 @@ export function reviewRepo(db: Db) {
   const setCover = db.prepare<[number, string | null, number, string]>(
     'UPDATE reviews SET cover_at = ?, cover_path = ?, updated_at = ? WHERE clip_id = ?',
   );
+  const setPromptText = db.prepare<[string, string, number, string]>(
+    'UPDATE reviews SET prompt = ?, title = ?, updated_at = ? WHERE clip_id = ?',
+  );
   const setQuality = db.prepare<[number | null, number, string]>(
     'UPDATE reviews SET quality = ?, updated_at = ? WHERE clip_id = ?',
   );
@@ -210,6 +213,10 @@ export function reviewRepo(db: Db) {
     },
     cover(clipId: string, at: number, path: string | null, now = Date.now()): void {
       setCover.run(at, path, now, clipId);
+    },
+    /** The prompt and title the clip's record (and its safety check) go by. */
+    promptText(clipId: string, prompt: string, title: string, now = Date.now()): void {
+      setPromptText.run(prompt, title, now, clipId);
     },
     quality(clipId: string, q: number | null, now = Date.now()): void {
       setQuality.run(q, now, clipId);

@@ -475,9 +475,7 @@ export class ReviewService {
       const current = this.currentClip(h.sessionId, h.id);
       const row = current ? this.repo.get(current.id) : null;
       if (current && row) {
-        this.deps.store.db
-          .prepare('UPDATE reviews SET prompt = ?, title = ?, updated_at = ? WHERE clip_id = ?')
-          .run(prompt.text, prompt.title, Date.now(), current.id);
+        this.repo.promptText(current.id, prompt.text, prompt.title);
         this.enqueueCheck(current.id);
       }
     }
