@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
+import { useWindowedList } from '../components/useWindowedList';
 import type { Clip, Highlight } from '../contract';
 import { useAppState, useEngine, useT } from '../state/context';
-import { visibleRange } from '../transcript/windowing';
 import { seekHighlight } from './commands';
 import { HL_ROW_HEIGHT, HighlightRow } from './HighlightRow';
 
@@ -24,48 +24,16 @@ export function HighlightList(props: {
   const { store } = useEngine();
   const { shown, selectedId } = props;
   const clips = useAppState((s) => s.clips[props.sessionId]?.byHighlight ?? NO_SESSION_CLIPS);
-  const viewportRef = useRef<HTMLDivElement>(null);
-  const [viewportH, setViewportH] = useState(DEFAULT_VIEWPORT);
-  const [scrollTop, setScrollTop] = useState(0);
-  const focusSelected = useRef(false);
-
-  useEffect(() => {
-    const el = viewportRef.current;
-    if (!el) return;
-    setViewportH(el.clientHeight || DEFAULT_VIEWPORT);
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setViewportH(el.clientHeight || DEFAULT_VIEWPORT));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  // Keep the selected row in view; carry the focus along when it was in the list.
-  const selectedIndex = selectedId === null ? -1 : shown.findIndex((h) => h.id === selectedId);
-  useLayoutEffect(() => {
-    const el = viewportRef.current;
-    if (!el || selectedIndex < 0) return;
-    const top = selectedIndex * HL_ROW_HEIGHT;
-    const height = el.clientHeight || viewportH;
-    let next = el.scrollTop;
-    if (top < next) next = top;
-    else if (top + HL_ROW_HEIGHT > next + height) next = top + HL_ROW_HEIGHT - height;
-    if (next !== el.scrollTop) {
-      el.scrollTop = next;
-      setScrollTop(next);
-    }
-    focusSelected.current =
-      document.activeElement instanceof HTMLElement && el.contains(document.activeElement);
-  }, [selectedIndex, viewportH]);
-
-  useLayoutEffect(() => {
-    if (!focusSelected.current || selectedId === null) return;
-    const row = viewportRef.current?.querySelector<HTMLElement>(
-      `[data-testid="highlight-row"][data-id="${CSS.escape(selectedId)}"]`,
-    );
-    // Not rendered yet: the scroll above re-renders, and this runs again.
-    if (!row) return;
-    if (document.activeElement !== row) row.focus();
-    focusSelected.current = false;
+  const { viewportRef, range, onScroll } = useWindowedList({
+    rowHeight: HL_ROW_HEIGHT,
+    count: shown.length,
+    selectedIndex: selectedId === null ? -1 : shown.findIndex((h) => h.id === selectedId),
+    selectedRow:
+      selectedId === null
+        ? null
+        : () => `[data-testid="highlight-row"][data-id="${CSS.escape(selectedId)}"]`,
+    defaultViewport: DEFAULT_VIEWPORT,
+    overscan: OVERSCAN,
   });
 
   const onActivate = useCallback(
@@ -76,13 +44,6 @@ export function HighlightList(props: {
     [store],
   );
 
-  const range = visibleRange({
-    scrollTop,
-    viewportHeight: viewportH,
-    rowHeight: HL_ROW_HEIGHT,
-    count: shown.length,
-    overscan: OVERSCAN,
-  });
   const rows: ReactNode[] = [];
   for (let i = range.start; i < range.end; i++) {
     const h = shown[i];
@@ -105,7 +66,7 @@ export function HighlightList(props: {
       data-testid="highlight-list"
       role="group"
       aria-label={t('highlights.list')}
-      onScroll={(ev) => setScrollTop(ev.currentTarget.scrollTop)}
+      onScroll={onScroll}
     >
       <div className="hl-list__spacer" style={{ height: shown.length * HL_ROW_HEIGHT }}>
         {rows}

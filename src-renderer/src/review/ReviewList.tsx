@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
+import { useWindowedList } from '../components/useWindowedList';
 import { useAppState, useEngine, useT } from '../state/context';
 import { toggleChecked } from '../state/review';
-import { visibleRange } from '../transcript/windowing';
 import { RV_ROW_HEIGHT } from './layout';
 import { ReviewRow } from './ReviewRow';
 
@@ -21,46 +21,16 @@ export function ReviewList(props: { sessionId: string; shown: readonly string[] 
   const entry = useAppState((s) => s.review[sessionId]);
   const cursor = useAppState((s) => s.reviewCursor);
   const checked = useAppState((s) => s.reviewChecked);
-  const viewportRef = useRef<HTMLDivElement>(null);
-  const [viewportH, setViewportH] = useState(DEFAULT_VIEWPORT);
-  const [scrollTop, setScrollTop] = useState(0);
-  const focusCurrent = useRef(false);
-
-  useEffect(() => {
-    const el = viewportRef.current;
-    if (!el) return;
-    setViewportH(el.clientHeight || DEFAULT_VIEWPORT);
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setViewportH(el.clientHeight || DEFAULT_VIEWPORT));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  const index = cursor === null ? -1 : shown.indexOf(cursor);
-  useLayoutEffect(() => {
-    const el = viewportRef.current;
-    if (!el || index < 0) return;
-    const top = index * RV_ROW_HEIGHT;
-    const height = el.clientHeight || viewportH;
-    let next = el.scrollTop;
-    if (top < next) next = top;
-    else if (top + RV_ROW_HEIGHT > next + height) next = top + RV_ROW_HEIGHT - height;
-    if (next !== el.scrollTop) {
-      el.scrollTop = next;
-      setScrollTop(next);
-    }
-    focusCurrent.current =
-      document.activeElement instanceof HTMLElement && el.contains(document.activeElement);
-  }, [index, viewportH]);
-
-  useLayoutEffect(() => {
-    if (!focusCurrent.current || cursor === null) return;
-    const row = viewportRef.current?.querySelector<HTMLElement>(
-      `[data-testid="review-row"][data-clip-id="${CSS.escape(cursor)}"]`,
-    );
-    if (!row) return;
-    if (document.activeElement !== row) row.focus();
-    focusCurrent.current = false;
+  const { viewportRef, range, onScroll } = useWindowedList({
+    rowHeight: RV_ROW_HEIGHT,
+    count: shown.length,
+    selectedIndex: cursor === null ? -1 : shown.indexOf(cursor),
+    selectedRow:
+      cursor === null
+        ? null
+        : () => `[data-testid="review-row"][data-clip-id="${CSS.escape(cursor)}"]`,
+    defaultViewport: DEFAULT_VIEWPORT,
+    overscan: OVERSCAN,
   });
 
   const onSelect = useCallback((id: string) => store.getState().setReviewCursor(id), [store]);
@@ -72,13 +42,6 @@ export function ReviewList(props: { sessionId: string; shown: readonly string[] 
     [store],
   );
 
-  const range = visibleRange({
-    scrollTop,
-    viewportHeight: viewportH,
-    rowHeight: RV_ROW_HEIGHT,
-    count: shown.length,
-    overscan: OVERSCAN,
-  });
   const rows: ReactNode[] = [];
   for (let i = range.start; i < range.end; i++) {
     const id = shown[i];
@@ -104,7 +67,7 @@ export function ReviewList(props: { sessionId: string; shown: readonly string[] 
       data-rows={rows.length}
       role="group"
       aria-label={t('review.list')}
-      onScroll={(ev) => setScrollTop(ev.currentTarget.scrollTop)}
+      onScroll={onScroll}
     >
       <div className="rv-list__spacer" style={{ height: shown.length * RV_ROW_HEIGHT }}>
         {rows}
